@@ -1,0 +1,434 @@
+//! Business calendars as data: a time zone, weekly open hours and holidays.
+//!
+//! ```json
+//! "calendars": {
+//!   "office": {
+//!     "zone": "America/Toronto",
+//!     "hours": { "mon-fri": "09:00-17:00", "sat": ["10:00-12:00", "13:00-15:00"] },
+//!     "holidays": ["2026-12-25", "2026-12-26"]
+//!   },
+//!   "night-desk": { "zone": "Europe/London", "hours": { "daily": "22:00-06:00" } }
+//! }
+//! ```
+//!
+//! An interval whose end is at or before its start runs into the next day and belongs to
+//! the day it starts; `24:00` ends at midnight. A holiday closes the intervals that start
+//! on that (local) date. A calendar without `hours` is open around the clock.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, Weekday};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::unknown_word_message;
+use crate::keyed::Ids;
+
+/// A wall-clock time of day in minutes after midnight, `00:00` to `24:00`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeOfDay(u16);
+
+impl TimeOfDay {
+    /// Minutes after midnight (0 to 1440).
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+
+    /// A time from hours and minutes, if valid (`24:00` allowed).
+    pub fn new(hour: u16, minute: u16) -> Option<Self> {
+        let m = hour.checked_mul(60)?.checked_add(minute)?;
+        (minute < 60 && m <= 1440).then_some(TimeOfDay(m))
+    }
+}
+
+impl FromStr for TimeOfDay {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let fail = || format!("\"{s}\" is not a time of day; expected \"HH:MM\" from 00:00 to 24:00");
+        let (h, m) = s.trim().split_once(':').ok_or_else(fail)?;
+        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+            return Err(fail());
+        }
+        let h: u16 = h.parse().map_err(|_| fail())?;
+        let m: u16 = m.parse().map_err(|_| fail())?;
+        TimeOfDay::new(h, m).ok_or_else(fail)
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+macro_rules! string_serde {
+    ($t:ty, $expect:literal) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expect)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$t, E> {
+                        v.parse().map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+pub(crate) use string_serde;
+
+string_serde!(TimeOfDay, "a time of day like \"09:00\"");
+
+/// An open interval of a day, `start-end` in local wall-clock time. When `end <= start`
+/// the interval runs into the next day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    /// Opening time.
+    pub start: TimeOfDay,
+    /// Closing time (the next day when at or before `start`).
+    pub end: TimeOfDay,
+}
+
+impl Interval {
+    /// True when the interval runs past midnight into the next day.
+    pub fn overnight(&self) -> bool {
+        self.end <= self.start && self.end.0 != 1440
+    }
+
+    /// Open minutes in the interval, ignoring time-zone changes.
+    pub fn nominal_minutes(&self) -> u32 {
+        let (s, e) = (u32::from(self.start.0), u32::from(self.end.0));
+        if e > s { e - s } else { 1440 - s + e }
+    }
+}
+
+impl FromStr for Interval {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (a, b) = s.split_once('-').ok_or_else(|| {
+            format!("\"{s}\" is not an interval; expected \"HH:MM-HH:MM\" like \"09:00-17:00\"")
+        })?;
+        let start: TimeOfDay = a.parse()?;
+        let end: TimeOfDay = b.parse()?;
+        if start.0 == 1440 {
+            return Err(format!("\"{s}\": an interval cannot start at 24:00"));
+        }
+        if start == end {
+            return Err(format!("\"{s}\": an empty interval; use \"00:00-24:00\" for a whole day"));
+        }
+        Ok(Interval { start, end })
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.start, self.end)
+    }
+}
+
+string_serde!(Interval, "an interval like \"09:00-17:00\"");
+
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Parses a three-letter (or full English) weekday name.
+pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
+    let l = s.trim().to_lowercase();
+    let short = l.get(..3).unwrap_or(&l);
+    match DAY_NAMES.iter().position(|d| *d == short) {
+        Some(i) if l.len() == 3 || full_day_name(i) == l => Ok(weekday_from_index(i)),
+        _ => Err(unknown_word_message("weekday", s, &DAY_NAMES)),
+    }
+}
+
+fn full_day_name(i: usize) -> &'static str {
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][i % 7]
+}
+
+fn weekday_from_index(i: usize) -> Weekday {
+    [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ][i % 7]
+}
+
+/// A set of weekdays, written `mon`, `mon-fri`, `sat,sun`, `fri-mon` or `daily`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Days(u8);
+
+impl Days {
+    /// Whether the set contains the day.
+    pub fn contains(self, day: Weekday) -> bool {
+        self.0 & (1 << day.num_days_from_monday()) != 0
+    }
+}
+
+impl FromStr for Days {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let l = s.trim().to_lowercase();
+        if l == "daily" || l == "every day" {
+            return Ok(Days(0x7f));
+        }
+        let mut bits = 0u8;
+        for part in l.split(',') {
+            match part.split_once('-') {
+                Some((a, b)) => {
+                    let a = parse_weekday(a)?.num_days_from_monday();
+                    let b = parse_weekday(b)?.num_days_from_monday();
+                    let mut d = a;
+                    loop {
+                        bits |= 1 << d;
+                        if d == b {
+                            break;
+                        }
+                        d = (d + 1) % 7;
+                    }
+                }
+                None => bits |= 1 << parse_weekday(part)?.num_days_from_monday(),
+            }
+        }
+        Ok(Days(bits))
+    }
+}
+
+impl fmt::Display for Days {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0x7f {
+            return f.write_str("daily");
+        }
+        // Runs of consecutive days, Monday first.
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < 7 {
+            if self.0 & (1 << i) == 0 {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i + 1 < 7 && self.0 & (1 << (i + 1)) != 0 {
+                i += 1;
+            }
+            parts.push(if start == i {
+                DAY_NAMES[start].to_string()
+            } else {
+                format!("{}-{}", DAY_NAMES[start], DAY_NAMES[i])
+            });
+            i += 1;
+        }
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// An IANA time zone such as `America/Toronto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Zone(pub chrono_tz::Tz);
+
+impl FromStr for Zone {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.parse::<chrono_tz::Tz>().map(Zone).map_err(|_| {
+            let mut msg = format!("unknown time zone \"{s}\"; expected an IANA name like \"Europe/London\"");
+            let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+            if let Some(best) = crate::error::suggest(s, names) {
+                msg.push_str(&format!("; did you mean \"{best}\"?"));
+            }
+            msg
+        })
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+string_serde!(Zone, "an IANA time zone like \"Europe/London\"");
+
+/// A business calendar: when a role works and when business-hours SLA clocks run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RawCalendar", into = "RawCalendar")]
+pub struct Calendar {
+    /// Display name.
+    pub name: Option<String>,
+    /// The time zone in which `hours` and `holidays` are read.
+    pub zone: Zone,
+    /// Open intervals per set of weekdays, as written. Empty means open around the clock.
+    pub hours: Vec<(Days, Vec<Interval>)>,
+    /// Local dates on which intervals that start that day are closed.
+    pub holidays: Vec<NaiveDate>,
+}
+
+impl Calendar {
+    /// The open intervals that start on `day`, sorted by start.
+    pub fn intervals_on(&self, day: Weekday) -> Vec<Interval> {
+        let mut out: Vec<Interval> = self
+            .hours
+            .iter()
+            .filter(|(d, _)| d.contains(day))
+            .flat_map(|(_, iv)| iv.iter().copied())
+            .collect();
+        out.sort_by_key(|i| i.start);
+        out
+    }
+
+    /// True when no hours are given: the calendar is open around the clock.
+    pub fn is_always_open(&self) -> bool {
+        self.hours.is_empty()
+    }
+
+    /// Nominal open hours in a week (ignoring holidays and time-zone changes).
+    pub fn weekly_open_hours(&self) -> f64 {
+        if self.is_always_open() {
+            return 168.0;
+        }
+        let mins: u32 = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ]
+        .iter()
+        .flat_map(|d| self.intervals_on(*d))
+        .map(|i| i.nominal_minutes())
+        .sum();
+        f64::from(mins) / 60.0
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    zone: Zone,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    hours: IndexMap<String, Ids>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    holidays: Vec<NaiveDate>,
+}
+
+impl TryFrom<RawCalendar> for Calendar {
+    type Error = String;
+    fn try_from(raw: RawCalendar) -> Result<Self, String> {
+        let mut hours = Vec::new();
+        for (days, intervals) in raw.hours {
+            let d: Days = days.parse().map_err(|e| format!("hours: {e}"))?;
+            let iv = intervals
+                .iter()
+                .map(|i| i.parse::<Interval>().map_err(|e| format!("hours.{days}: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            hours.push((d, iv));
+        }
+        Ok(Calendar { name: raw.name, zone: raw.zone, hours, holidays: raw.holidays })
+    }
+}
+
+impl From<Calendar> for RawCalendar {
+    fn from(c: Calendar) -> Self {
+        RawCalendar {
+            name: c.name,
+            zone: c.zone,
+            hours: c
+                .hours
+                .into_iter()
+                .map(|(d, iv)| (d.to_string(), Ids(iv.iter().map(|i| i.to_string()).collect())))
+                .collect(),
+            holidays: c.holidays,
+        }
+    }
+}
+
+/// A point in the week in a calendar's time zone, such as `"wed 12:00"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeeklyPoint {
+    /// The weekday.
+    pub day: Weekday,
+    /// The local time of day.
+    pub time: TimeOfDay,
+}
+
+impl FromStr for WeeklyPoint {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (d, t) = s.trim().split_once(' ').ok_or_else(|| {
+            format!("\"{s}\" is not a point in the week; expected a weekday and a time like \"wed 12:00\"")
+        })?;
+        Ok(WeeklyPoint { day: parse_weekday(d)?, time: t.trim().parse()? })
+    }
+}
+
+impl fmt::Display for WeeklyPoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", DAY_NAMES[self.day.num_days_from_monday() as usize], self.time)
+    }
+}
+
+string_serde!(WeeklyPoint, "a weekday and a time like \"wed 12:00\"");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_sets() {
+        let d: Days = "mon-fri".parse().unwrap();
+        assert!(d.contains(Weekday::Mon) && d.contains(Weekday::Fri) && !d.contains(Weekday::Sat));
+        assert_eq!(d.to_string(), "mon-fri");
+        let wrap: Days = "fri-mon".parse().unwrap();
+        assert_eq!(wrap.to_string(), "mon,fri-sun");
+        assert_eq!("daily".parse::<Days>().unwrap().to_string(), "daily");
+        let err = "mon-fir".parse::<Days>().unwrap_err();
+        assert!(err.contains("did you mean \"fri\""), "{err}");
+    }
+
+    #[test]
+    fn intervals() {
+        let i: Interval = "22:00-06:00".parse().unwrap();
+        assert!(i.overnight());
+        assert_eq!(i.nominal_minutes(), 480);
+        let i: Interval = "00:00-24:00".parse().unwrap();
+        assert!(!i.overnight());
+        assert_eq!(i.nominal_minutes(), 1440);
+        assert!("9-17".parse::<Interval>().is_err());
+        assert!("09:00-09:00".parse::<Interval>().is_err());
+        assert!("24:00-06:00".parse::<Interval>().is_err());
+        assert!("25:00-26:00".parse::<Interval>().is_err());
+    }
+
+    #[test]
+    fn zones_suggest_a_fix() {
+        assert!("Europe/London".parse::<Zone>().is_ok());
+        let e = "America/Toront".parse::<Zone>().unwrap_err();
+        assert!(e.contains("did you mean \"America/Toronto\""), "{e}");
+    }
+
+    #[test]
+    fn weekly_open_hours() {
+        let c: Calendar = serde_json::from_str(
+            r#"{"zone":"UTC","hours":{"mon-fri":"09:00-17:00","sat":["22:00-02:00"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.weekly_open_hours(), 44.0);
+        assert_eq!(c.intervals_on(Weekday::Sat).len(), 1);
+    }
+}

@@ -1,0 +1,182 @@
+//! Durations as people write them in workflow files: `90m`, `1h30m`, `2h`, `3d`, `45s`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A non-negative span of time with one-second resolution.
+///
+/// Written as a sequence of `<number><unit>` parts, largest unit first, with the units
+/// `d` (24 hours), `h`, `m` and `s`: `90m`, `1h30m`, `2h`, `3d`, `45s`. On a business
+/// clock a day means 24 hours of open time.
+///
+/// ```
+/// use flowdrill_core::Duration;
+/// let d: Duration = "1h30m".parse().unwrap();
+/// assert_eq!(d.as_secs(), 5400);
+/// assert_eq!(d.to_string(), "1h30m");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Duration(u64);
+
+/// Why a duration string was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a duration; expected a number and a unit (d, h, m, s), like \"90m\", \"1h30m\", \"2h\", \"3d\" or \"45s\"")]
+pub struct DurationError(pub String);
+
+impl Duration {
+    /// The zero duration.
+    pub const ZERO: Duration = Duration(0);
+
+    /// A duration of `secs` seconds.
+    pub const fn from_secs(secs: u64) -> Self {
+        Duration(secs)
+    }
+
+    /// A duration of `mins` minutes.
+    pub const fn from_mins(mins: u64) -> Self {
+        Duration(mins * 60)
+    }
+
+    /// A duration of `hours` hours.
+    pub const fn from_hours(hours: u64) -> Self {
+        Duration(hours * 3600)
+    }
+
+    /// The length in whole seconds.
+    pub const fn as_secs(self) -> u64 {
+        self.0
+    }
+
+    /// The length in (fractional) hours.
+    pub fn as_hours_f64(self) -> f64 {
+        self.0 as f64 / 3600.0
+    }
+}
+
+const UNITS: [(char, u64); 4] = [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+
+impl FromStr for Duration {
+    type Err = DurationError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let fail = || DurationError(text.to_string());
+        let s = text.trim();
+        if s.is_empty() {
+            return Err(fail());
+        }
+        let mut total: u64 = 0;
+        let mut digits = String::new();
+        // Units must appear largest first and at most once.
+        let mut next_unit = 0;
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            let pos = UNITS
+                .iter()
+                .position(|(u, _)| *u == c)
+                .ok_or_else(fail)?;
+            if digits.is_empty() || pos < next_unit {
+                return Err(fail());
+            }
+            let n: u64 = digits.parse().map_err(|_| fail())?;
+            total = n
+                .checked_mul(UNITS[pos].1)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(fail)?;
+            digits.clear();
+            next_unit = pos + 1;
+        }
+        if !digits.is_empty() {
+            return Err(fail());
+        }
+        Ok(Duration(total))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0s");
+        }
+        let mut rest = self.0;
+        for (unit, secs) in UNITS {
+            if rest >= secs {
+                write!(f, "{}{}", rest / secs, unit)?;
+                rest %= secs;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration like \"90m\", \"1h30m\" or \"3d\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Duration, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_forms() {
+        let cases = [
+            ("90m", 5400),
+            ("1h30m", 5400),
+            ("2h", 7200),
+            ("3d", 259_200),
+            ("45s", 45),
+            ("1d2h3m4s", 93_784),
+            ("0m", 0),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(text.parse::<Duration>(), Ok(Duration(secs)), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in ["", "90", "m", "1.5h", "30m1h", "1h1h", "2 weeks", "-1h", "1w", "h30"] {
+            assert!(bad.parse::<Duration>().is_err(), "{bad} should be rejected");
+        }
+        let msg = "90".parse::<Duration>().unwrap_err().to_string();
+        assert!(msg.contains("\"90\" is not a duration"), "{msg}");
+    }
+
+    #[test]
+    fn displays_canonically_and_round_trips() {
+        for secs in [0, 1, 59, 60, 3600, 5400, 86_400, 93_784, 1_000_000] {
+            let d = Duration(secs);
+            assert_eq!(d.to_string().parse::<Duration>(), Ok(d));
+        }
+        assert_eq!(Duration(5400).to_string(), "1h30m");
+        assert_eq!(Duration(172_800).to_string(), "2d");
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        assert!("99999999999999999999d".parse::<Duration>().is_err());
+        assert!("999999999999999d".parse::<Duration>().is_err());
+    }
+}

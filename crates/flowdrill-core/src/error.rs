@@ -1,0 +1,157 @@
+//! Errors for documents that cannot be read: where the problem is and what was expected.
+
+use std::fmt;
+
+/// What kind of problem stopped a document from being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParseErrorKind {
+    /// The text is not well-formed JSON.
+    Syntax,
+    /// The JSON does not have the shape of a flowdrill document.
+    Schema,
+    /// The document declares a format version this build cannot read.
+    Version,
+}
+
+impl ParseErrorKind {
+    /// The stable diagnostic code for this kind of error.
+    pub fn code(self) -> &'static str {
+        match self {
+            ParseErrorKind::Syntax => "syntax",
+            ParseErrorKind::Schema => "schema",
+            ParseErrorKind::Version => "version",
+        }
+    }
+}
+
+/// A document could not be read. Says where (a JSON path such as `nodes[4].effort`, and the
+/// line and column) and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParseError {
+    /// Syntax, schema or version.
+    pub kind: ParseErrorKind,
+    /// The JSON path of the offending value (`.` for the whole document).
+    pub path: String,
+    /// 1-based line of the offending text (0 when unknown).
+    pub line: usize,
+    /// 1-based column of the offending text (0 when unknown).
+    pub column: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path != "." && !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        if self.line > 0 {
+            write!(f, " (line {}, column {})", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl ParseError {
+    pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let kind = match inner.classify() {
+            serde_json::error::Category::Data => ParseErrorKind::Schema,
+            _ => ParseErrorKind::Syntax,
+        };
+        let raw = inner.to_string();
+        let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+        let raw = raw.strip_suffix(&suffix).unwrap_or(&raw);
+        let message = if kind == ParseErrorKind::Syntax {
+            raw.replace('`', "\"")
+        } else {
+            rewrite_serde_message(raw, &path)
+        };
+        ParseError { kind, path, line: inner.line(), column: inner.column(), message }
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// `unknown <what> "word"; expected one of a, b, c; did you mean "b"?`
+pub fn unknown_word_message(what: &str, word: &str, expected: &[&str]) -> String {
+    let mut msg = format!("unknown {what} \"{word}\"");
+    match expected {
+        [] => {}
+        [one] => msg.push_str(&format!("; expected {one}")),
+        many => msg.push_str(&format!("; expected one of {}", many.join(", "))),
+    }
+    if let Some(s) = suggest(word, expected.iter().copied()) {
+        msg.push_str(&format!("; did you mean \"{s}\"?"));
+    }
+    msg
+}
+
+/// Names the thing an unknown enum variant was meant to be, from the field holding it.
+fn variant_noun(path: &str) -> &'static str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let last = last.split('[').next().unwrap_or(last);
+    match last {
+        "kind" => "node kind",
+        "match" => "match mode",
+        "every" => "batch period",
+        "start" | "stop" => "clock point",
+        _ => "value",
+    }
+}
+
+/// Turns serde's wording (`unknown field \`x\`, expected one of \`a\`, \`b\``) into
+/// flowdrill's (`unknown field "x"; expected one of a, b; did you mean "a"?`).
+fn rewrite_serde_message(raw: &str, path: &str) -> String {
+    for (prefix, noun) in [("unknown field `", "field"), ("unknown variant `", "")] {
+        if let Some(rest) = raw.strip_prefix(prefix) {
+            let Some((word, tail)) = rest.split_once('`') else { break };
+            let expected: Vec<&str> = tail
+                .split('`')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(_, s)| s)
+                .collect();
+            let noun = if noun.is_empty() { variant_noun(path) } else { noun };
+            return unknown_word_message(noun, word, &expected);
+        }
+    }
+    raw.replace('`', "\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_unknown_field_with_suggestion() {
+        let m = rewrite_serde_message("unknown field `rle`, expected one of `id`, `role`, `kind`", "nodes[2]");
+        assert_eq!(m, "unknown field \"rle\"; expected one of id, role, kind; did you mean \"role\"?");
+    }
+
+    #[test]
+    fn rewrites_unknown_variant_naming_the_thing() {
+        let m = rewrite_serde_message("unknown variant `tsk`, expected one of `start`, `task`", "nodes[0].kind");
+        assert_eq!(m, "unknown node kind \"tsk\"; expected one of start, task; did you mean \"task\"?");
+    }
+
+    #[test]
+    fn no_suggestion_when_nothing_is_close() {
+        let m = unknown_word_message("distribution", "zzz", &["fixed", "uniform"]);
+        assert_eq!(m, "unknown distribution \"zzz\"; expected one of fixed, uniform");
+    }
+}
