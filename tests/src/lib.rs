@@ -1,0 +1,1 @@
+//! Cross-crate tests over the example library.
