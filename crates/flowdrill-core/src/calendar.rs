@@ -45,7 +45,8 @@ impl TimeOfDay {
 impl FromStr for TimeOfDay {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let fail = || format!("\"{s}\" is not a time of day; expected \"HH:MM\" from 00:00 to 24:00");
+        let fail =
+            || format!("\"{s}\" is not a time of day; expected \"HH:MM\" from 00:00 to 24:00");
         let (h, m) = s.trim().split_once(':').ok_or_else(fail)?;
         if h.is_empty() || h.len() > 2 || m.len() != 2 {
             return Err(fail());
@@ -125,7 +126,9 @@ impl FromStr for Interval {
             return Err(format!("\"{s}\": an interval cannot start at 24:00"));
         }
         if start == end {
-            return Err(format!("\"{s}\": an empty interval; use \"00:00-24:00\" for a whole day"));
+            return Err(format!(
+                "\"{s}\": an empty interval; use \"00:00-24:00\" for a whole day"
+            ));
         }
         Ok(Interval { start, end })
     }
@@ -152,7 +155,15 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
 }
 
 fn full_day_name(i: usize) -> &'static str {
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][i % 7]
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ][i % 7]
 }
 
 fn weekday_from_index(i: usize) -> Weekday {
@@ -243,7 +254,8 @@ impl FromStr for Zone {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         s.parse::<chrono_tz::Tz>().map(Zone).map_err(|_| {
-            let mut msg = format!("unknown time zone \"{s}\"; expected an IANA name like \"Europe/London\"");
+            let mut msg =
+                format!("unknown time zone \"{s}\"; expected an IANA name like \"Europe/London\"");
             let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
             if let Some(best) = crate::error::suggest(s, names) {
                 msg.push_str(&format!("; did you mean \"{best}\"?"));
@@ -335,11 +347,19 @@ impl TryFrom<RawCalendar> for Calendar {
             let d: Days = days.parse().map_err(|e| format!("hours: {e}"))?;
             let iv = intervals
                 .iter()
-                .map(|i| i.parse::<Interval>().map_err(|e| format!("hours.{days}: {e}")))
+                .map(|i| {
+                    i.parse::<Interval>()
+                        .map_err(|e| format!("hours.{days}: {e}"))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             hours.push((d, iv));
         }
-        Ok(Calendar { name: raw.name, zone: raw.zone, hours, holidays: raw.holidays })
+        Ok(Calendar {
+            name: raw.name,
+            zone: raw.zone,
+            hours,
+            holidays: raw.holidays,
+        })
     }
 }
 
@@ -351,7 +371,12 @@ impl From<Calendar> for RawCalendar {
             hours: c
                 .hours
                 .into_iter()
-                .map(|(d, iv)| (d.to_string(), Ids(iv.iter().map(|i| i.to_string()).collect())))
+                .map(|(d, iv)| {
+                    (
+                        d.to_string(),
+                        Ids(iv.iter().map(|i| i.to_string()).collect()),
+                    )
+                })
                 .collect(),
             holidays: c.holidays,
         }
@@ -373,13 +398,21 @@ impl FromStr for WeeklyPoint {
         let (d, t) = s.trim().split_once(' ').ok_or_else(|| {
             format!("\"{s}\" is not a point in the week; expected a weekday and a time like \"wed 12:00\"")
         })?;
-        Ok(WeeklyPoint { day: parse_weekday(d)?, time: t.trim().parse()? })
+        Ok(WeeklyPoint {
+            day: parse_weekday(d)?,
+            time: t.trim().parse()?,
+        })
     }
 }
 
 impl fmt::Display for WeeklyPoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", DAY_NAMES[self.day.num_days_from_monday() as usize], self.time)
+        write!(
+            f,
+            "{} {}",
+            DAY_NAMES[self.day.num_days_from_monday() as usize],
+            self.time
+        )
     }
 }
 

@@ -48,7 +48,10 @@ pub struct Location {
 impl Location {
     /// A location at a JSON path.
     pub fn path(p: impl Into<String>) -> Self {
-        Location { path: Some(p.into()), ..Default::default() }
+        Location {
+            path: Some(p.into()),
+            ..Default::default()
+        }
     }
 
     /// Adds the node concerned.
@@ -102,12 +105,24 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error.
     pub fn error(code: &'static str, message: impl Into<String>, location: Location) -> Self {
-        Diagnostic { severity: Severity::Error, code, message: message.into(), location, example: None }
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location,
+            example: None,
+        }
     }
 
     /// A warning.
     pub fn warning(code: &'static str, message: impl Into<String>, location: Location) -> Self {
-        Diagnostic { severity: Severity::Warning, code, message: message.into(), location, example: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            location,
+            example: None,
+        }
     }
 
     /// Attaches an example case.
@@ -138,12 +153,18 @@ pub struct Report {
 impl Report {
     /// The number of errors.
     pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// The number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// True when there are errors.

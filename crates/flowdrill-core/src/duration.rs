@@ -22,7 +22,9 @@ pub struct Duration(u64);
 
 /// Why a duration string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a duration; expected a number and a unit (d, h, m, s), like \"90m\", \"1h30m\", \"2h\", \"3d\" or \"45s\"")]
+#[error(
+    "{0:?} is not a duration; expected a number and a unit (d, h, m, s), like \"90m\", \"1h30m\", \"2h\", \"3d\" or \"45s\""
+)]
 pub struct DurationError(pub String);
 
 impl Duration {
@@ -75,10 +77,7 @@ impl FromStr for Duration {
                 digits.push(c);
                 continue;
             }
-            let pos = UNITS
-                .iter()
-                .position(|(u, _)| *u == c)
-                .ok_or_else(fail)?;
+            let pos = UNITS.iter().position(|(u, _)| *u == c).ok_or_else(fail)?;
             if digits.is_empty() || pos < next_unit {
                 return Err(fail());
             }
@@ -157,7 +156,9 @@ mod tests {
 
     #[test]
     fn rejects_everything_else() {
-        for bad in ["", "90", "m", "1.5h", "30m1h", "1h1h", "2 weeks", "-1h", "1w", "h30"] {
+        for bad in [
+            "", "90", "m", "1.5h", "30m1h", "1h1h", "2 weeks", "-1h", "1w", "h30",
+        ] {
             assert!(bad.parse::<Duration>().is_err(), "{bad} should be rejected");
         }
         let msg = "90".parse::<Duration>().unwrap_err().to_string();

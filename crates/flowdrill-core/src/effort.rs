@@ -56,8 +56,14 @@ pub enum Effort {
 }
 
 /// The distribution names accepted in `effort`.
-pub const DISTRIBUTIONS: &[&str] =
-    &["fixed", "exponential", "lognormal", "triangular", "uniform", "empirical"];
+pub const DISTRIBUTIONS: &[&str] = &[
+    "fixed",
+    "exponential",
+    "lognormal",
+    "triangular",
+    "uniform",
+    "empirical",
+];
 
 impl Effort {
     /// The expected work time.
@@ -123,17 +129,31 @@ impl Serialize for Effort {
         let mut m = s.serialize_map(Some(1))?;
         match self {
             Effort::Fixed(_) => {}
-            Effort::Exponential { mean } => m.serialize_entry("exponential", &MeanP { mean: *mean })?,
-            Effort::Lognormal { mean, sd } => {
-                m.serialize_entry("lognormal", &MeanSdP { mean: *mean, sd: *sd })?
+            Effort::Exponential { mean } => {
+                m.serialize_entry("exponential", &MeanP { mean: *mean })?
             }
+            Effort::Lognormal { mean, sd } => m.serialize_entry(
+                "lognormal",
+                &MeanSdP {
+                    mean: *mean,
+                    sd: *sd,
+                },
+            )?,
             Effort::Triangular { min, mode, max } => m.serialize_entry(
                 "triangular",
-                &TriP { min: *min, mode: *mode, max: *max },
+                &TriP {
+                    min: *min,
+                    mode: *mode,
+                    max: *max,
+                },
             )?,
-            Effort::Uniform { min, max } => {
-                m.serialize_entry("uniform", &RangeP { min: *min, max: *max })?
-            }
+            Effort::Uniform { min, max } => m.serialize_entry(
+                "uniform",
+                &RangeP {
+                    min: *min,
+                    max: *max,
+                },
+            )?,
             Effort::Empirical(xs) => m.serialize_entry("empirical", xs)?,
         }
         m.end()
@@ -152,7 +172,9 @@ impl<'de> Visitor<'de> for EffortVisitor {
     type Value = Effort;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a duration like \"20m\" or a distribution like {\"exponential\": {\"mean\": \"15m\"}}")
+        f.write_str(
+            "a duration like \"20m\" or a distribution like {\"exponential\": {\"mean\": \"15m\"}}",
+        )
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Effort, E> {
@@ -168,13 +190,20 @@ impl<'de> Visitor<'de> for EffortVisitor {
         };
         let effort = match name.as_str() {
             "fixed" => Effort::Fixed(map.next_value()?),
-            "exponential" => Effort::Exponential { mean: map.next_value::<MeanP>()?.mean },
+            "exponential" => Effort::Exponential {
+                mean: map.next_value::<MeanP>()?.mean,
+            },
             "lognormal" => {
                 let p: MeanSdP = map.next_value()?;
                 if p.mean == Duration::ZERO {
-                    return Err(de::Error::custom("a lognormal effort needs a mean above zero"));
+                    return Err(de::Error::custom(
+                        "a lognormal effort needs a mean above zero",
+                    ));
                 }
-                Effort::Lognormal { mean: p.mean, sd: p.sd }
+                Effort::Lognormal {
+                    mean: p.mean,
+                    sd: p.sd,
+                }
             }
             "triangular" => {
                 let p: TriP = map.next_value()?;
@@ -184,7 +213,11 @@ impl<'de> Visitor<'de> for EffortVisitor {
                         p.min, p.mode, p.max
                     )));
                 }
-                Effort::Triangular { min: p.min, mode: p.mode, max: p.max }
+                Effort::Triangular {
+                    min: p.min,
+                    mode: p.mode,
+                    max: p.max,
+                }
             }
             "uniform" => {
                 let p: RangeP = map.next_value()?;
@@ -194,17 +227,26 @@ impl<'de> Visitor<'de> for EffortVisitor {
                         p.min, p.max
                     )));
                 }
-                Effort::Uniform { min: p.min, max: p.max }
+                Effort::Uniform {
+                    min: p.min,
+                    max: p.max,
+                }
             }
             "empirical" => {
                 let xs: Vec<Duration> = map.next_value()?;
                 if xs.is_empty() {
-                    return Err(de::Error::custom("an empirical effort needs at least one observation"));
+                    return Err(de::Error::custom(
+                        "an empirical effort needs at least one observation",
+                    ));
                 }
                 Effort::Empirical(xs)
             }
             other => {
-                return Err(de::Error::custom(unknown_word_message("distribution", other, DISTRIBUTIONS)));
+                return Err(de::Error::custom(unknown_word_message(
+                    "distribution",
+                    other,
+                    DISTRIBUTIONS,
+                )));
             }
         };
         if let Some(extra) = map.next_key::<String>()? {

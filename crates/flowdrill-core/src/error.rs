@@ -72,18 +72,35 @@ impl ParseError {
         } else {
             rewrite_serde_message(raw, &path)
         };
-        ParseError { kind, path, line: inner.line(), column: inner.column(), message }
+        ParseError {
+            kind,
+            path,
+            line: inner.line(),
+            column: inner.column(),
+            message,
+        }
     }
 }
 
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo: a
+/// few edits away (a swap of neighbours counts as one) or a prefix of it.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_l = word.to_lowercase();
+    let w = word.to_lowercase();
+    let allowed = (w.chars().count() / 3).max(1) as f64;
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|c| !c.is_empty() && *c != word)
+        .map(|c| {
+            let cl = c.to_lowercase();
+            let d = if w.chars().count() >= 3 && cl.starts_with(&w) {
+                0.5
+            } else {
+                strsim::osa_distance(&w, &cl) as f64
+            };
+            (d, c)
+        })
+        .filter(|(d, _)| *d <= allowed)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
 
@@ -119,14 +136,20 @@ fn variant_noun(path: &str) -> &'static str {
 fn rewrite_serde_message(raw: &str, path: &str) -> String {
     for (prefix, noun) in [("unknown field `", "field"), ("unknown variant `", "")] {
         if let Some(rest) = raw.strip_prefix(prefix) {
-            let Some((word, tail)) = rest.split_once('`') else { break };
+            let Some((word, tail)) = rest.split_once('`') else {
+                break;
+            };
             let expected: Vec<&str> = tail
                 .split('`')
                 .enumerate()
                 .filter(|(i, _)| i % 2 == 1)
                 .map(|(_, s)| s)
                 .collect();
-            let noun = if noun.is_empty() { variant_noun(path) } else { noun };
+            let noun = if noun.is_empty() {
+                variant_noun(path)
+            } else {
+                noun
+            };
             return unknown_word_message(noun, word, &expected);
         }
     }
@@ -139,19 +162,34 @@ mod tests {
 
     #[test]
     fn rewrites_unknown_field_with_suggestion() {
-        let m = rewrite_serde_message("unknown field `rle`, expected one of `id`, `role`, `kind`", "nodes[2]");
-        assert_eq!(m, "unknown field \"rle\"; expected one of id, role, kind; did you mean \"role\"?");
+        let m = rewrite_serde_message(
+            "unknown field `rle`, expected one of `id`, `role`, `kind`",
+            "nodes[2]",
+        );
+        assert_eq!(
+            m,
+            "unknown field \"rle\"; expected one of id, role, kind; did you mean \"role\"?"
+        );
     }
 
     #[test]
     fn rewrites_unknown_variant_naming_the_thing() {
-        let m = rewrite_serde_message("unknown variant `tsk`, expected one of `start`, `task`", "nodes[0].kind");
-        assert_eq!(m, "unknown node kind \"tsk\"; expected one of start, task; did you mean \"task\"?");
+        let m = rewrite_serde_message(
+            "unknown variant `tsk`, expected one of `start`, `task`",
+            "nodes[0].kind",
+        );
+        assert_eq!(
+            m,
+            "unknown node kind \"tsk\"; expected one of start, task; did you mean \"task\"?"
+        );
     }
 
     #[test]
     fn no_suggestion_when_nothing_is_close() {
         let m = unknown_word_message("distribution", "zzz", &["fixed", "uniform"]);
-        assert_eq!(m, "unknown distribution \"zzz\"; expected one of fixed, uniform");
+        assert_eq!(
+            m,
+            "unknown distribution \"zzz\"; expected one of fixed, uniform"
+        );
     }
 }

@@ -144,11 +144,18 @@ impl Guard {
 impl fmt::Display for Guard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn list(vs: &[Value]) -> String {
-            vs.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+            vs.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         }
         match self {
             Guard::All(gs) | Guard::Any(gs) => {
-                let sep = if matches!(self, Guard::All(_)) { " and " } else { " or " };
+                let sep = if matches!(self, Guard::All(_)) {
+                    " and "
+                } else {
+                    " or "
+                };
                 let parts: Vec<String> = gs
                     .iter()
                     .map(|g| match g {
@@ -229,7 +236,10 @@ impl<'de> Visitor<'de> for GuardVisitor {
                     let tests = map.next_value::<Condition>()?.0;
                     let mut tests: Vec<Guard> = tests
                         .into_iter()
-                        .map(|test| Guard::Test { attr: key.clone(), test })
+                        .map(|test| Guard::Test {
+                            attr: key.clone(),
+                            test,
+                        })
                         .collect();
                     if tests.len() == 1 {
                         tests.remove(0)
@@ -252,7 +262,9 @@ impl<'de> Visitor<'de> for GuardVisitor {
 
 fn non_empty<'de, A: MapAccess<'de>>(gs: Vec<Guard>, what: &str) -> Result<Vec<Guard>, A::Error> {
     if gs.is_empty() {
-        Err(de::Error::custom(format!("\"{what}\" needs at least one guard")))
+        Err(de::Error::custom(format!(
+            "\"{what}\" needs at least one guard"
+        )))
     } else {
         Ok(gs)
     }

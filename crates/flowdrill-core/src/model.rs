@@ -205,7 +205,12 @@ impl Attribute {
                 return Err("weights: at least one weight must be above zero".into());
             }
         }
-        Ok(Attribute { label, question, values, weights })
+        Ok(Attribute {
+            label,
+            question,
+            values,
+            weights,
+        })
     }
 }
 
@@ -218,7 +223,8 @@ impl<'de> Deserialize<'de> for Attribute {
                 f.write_str("a list of values, or an object with \"values\"")
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Attribute, A::Error> {
-                let vs: Vec<Value> = Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                let vs: Vec<Value> =
+                    Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
                 Attribute::build(None, None, vs, None).map_err(de::Error::custom)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Attribute, A::Error> {
@@ -303,20 +309,27 @@ impl TryFrom<RawBatch> for Batch {
                 Ok(Batch::Daily { at: r.at })
             }
             Period::Weekly => {
-                let on = r.on.ok_or("a weekly batch needs \"on\", a weekday like \"fri\"")?;
+                let on =
+                    r.on.ok_or("a weekly batch needs \"on\", a weekday like \"fri\"")?;
                 if r.day.is_some() {
                     return Err("a weekly batch takes \"on\", not \"day\"".into());
                 }
                 let day = crate::calendar::parse_weekday(&on)?;
-                Ok(Batch::Weekly { at: WeeklyPoint { day, time: r.at } })
+                Ok(Batch::Weekly {
+                    at: WeeklyPoint { day, time: r.at },
+                })
             }
             Period::Monthly => {
-                let day = r.day.ok_or("a monthly batch needs \"day\", 1 to 28, or -1 for the last day")?;
+                let day = r
+                    .day
+                    .ok_or("a monthly batch needs \"day\", 1 to 28, or -1 for the last day")?;
                 if r.on.is_some() {
                     return Err("a monthly batch takes \"day\", not \"on\"".into());
                 }
                 if !(1..=28).contains(&day) && day != -1 {
-                    return Err(format!("day {day}: expected 1 to 28, or -1 for the last day of the month"));
+                    return Err(format!(
+                        "day {day}: expected 1 to 28, or -1 for the last day of the month"
+                    ));
                 }
                 Ok(Batch::Monthly { day, at: r.at })
             }
@@ -327,14 +340,30 @@ impl TryFrom<RawBatch> for Batch {
 impl From<Batch> for RawBatch {
     fn from(b: Batch) -> Self {
         match b {
-            Batch::Daily { at } => RawBatch { every: Period::Daily, on: None, day: None, at },
+            Batch::Daily { at } => RawBatch {
+                every: Period::Daily,
+                on: None,
+                day: None,
+                at,
+            },
             Batch::Weekly { at } => RawBatch {
                 every: Period::Weekly,
-                on: Some(at.to_string().split(' ').next().unwrap_or_default().to_string()),
+                on: Some(
+                    at.to_string()
+                        .split(' ')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
                 day: None,
                 at: at.time,
             },
-            Batch::Monthly { day, at } => RawBatch { every: Period::Monthly, on: None, day: Some(day), at },
+            Batch::Monthly { day, at } => RawBatch {
+                every: Period::Monthly,
+                on: None,
+                day: Some(day),
+                at,
+            },
         }
     }
 }
@@ -435,7 +464,12 @@ impl Node {
 
     /// A node of the given kind with no name.
     pub fn new(id: impl Into<String>, kind: NodeKind) -> Self {
-        Node { id: id.into(), name: None, description: None, kind }
+        Node {
+            id: id.into(),
+            name: None,
+            description: None,
+            kind,
+        }
     }
 }
 
@@ -545,14 +579,20 @@ impl TryFrom<RawNode> for Node {
             } else {
                 format!("a {kind_name} node takes {}", allowed.join(", "))
             };
-            return Err(format!("node \"{}\": \"{bad}\" does not apply; {hint}", r.id));
+            return Err(format!(
+                "node \"{}\": \"{bad}\" does not apply; {hint}",
+                r.id
+            ));
         }
         let need = |what: Option<String>, field: &str| {
             what.ok_or_else(|| format!("node \"{}\": a {kind_name} node needs \"{field}\"", r.id))
         };
         let kind = match r.kind {
             KindTag::Start => NodeKind::Start { channel: r.channel },
-            KindTag::Task => NodeKind::Task { role: need(r.role, "role")?, effort: r.effort },
+            KindTag::Task => NodeKind::Task {
+                role: need(r.role, "role")?,
+                effort: r.effort,
+            },
             KindTag::Decision => NodeKind::Decision {
                 question: r.question,
                 matching: r.matching.unwrap_or_default(),
@@ -577,18 +617,34 @@ impl TryFrom<RawNode> for Node {
                         r.id
                     ));
                 }
-                NodeKind::Wait { wait, calendar: r.calendar }
+                NodeKind::Wait {
+                    wait,
+                    calendar: r.calendar,
+                }
             }
             KindTag::Notify => {
                 let roles = r.roles.map(|i| i.0).unwrap_or_default();
                 if roles.is_empty() {
-                    return Err(format!("node \"{}\": a notify node needs \"roles\" to tell", r.id));
+                    return Err(format!(
+                        "node \"{}\": a notify node needs \"roles\" to tell",
+                        r.id
+                    ));
                 }
-                NodeKind::Notify { roles, message: r.message }
+                NodeKind::Notify {
+                    roles,
+                    message: r.message,
+                }
             }
-            KindTag::End => NodeKind::End { outcome: need(r.outcome, "outcome")? },
+            KindTag::End => NodeKind::End {
+                outcome: need(r.outcome, "outcome")?,
+            },
         };
-        Ok(Node { id: r.id, name: r.name, description: r.description, kind })
+        Ok(Node {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            kind,
+        })
     }
 }
 
@@ -695,6 +751,8 @@ impl Edge {
 
     /// The edge's id: the given one, or `from->to`.
     pub fn display_id(&self) -> String {
-        self.id.clone().unwrap_or_else(|| format!("{}->{}", self.from, self.to))
+        self.id
+            .clone()
+            .unwrap_or_else(|| format!("{}->{}", self.from, self.to))
     }
 }

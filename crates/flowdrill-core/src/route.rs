@@ -69,7 +69,9 @@ pub enum RouteError {
         expected: Vec<String>,
     },
     /// A case took more than [`MAX_STEPS`] steps.
-    #[error("the case took more than {MAX_STEPS} steps; the workflow loops without a limit (run `check`)")]
+    #[error(
+        "the case took more than {MAX_STEPS} steps; the workflow loops without a limit (run `check`)"
+    )]
     TooLong,
     /// More than [`MAX_ROUTES`] distinct routes.
     #[error("the workflow has more than {MAX_ROUTES} distinct routes")]
@@ -177,21 +179,35 @@ struct Offer<'w> {
 trait Knowledge: Clone {
     /// Splits at a decision: the branches taken (by index into `offers`, `None` when the
     /// case is stuck) and what is known on each.
-    fn split(&self, w: &Workflow, decision: NodeIndex, offers: &[Offer]) -> Result<Vec<(Option<usize>, Self)>, RouteError>;
+    fn split(
+        &self,
+        w: &Workflow,
+        decision: NodeIndex,
+        offers: &[Offer],
+    ) -> Result<Vec<(Option<usize>, Self)>, RouteError>;
 }
 
 #[derive(Clone)]
 struct Concrete<'a>(&'a Assignment);
 
 impl Knowledge for Concrete<'_> {
-    fn split(&self, w: &Workflow, decision: NodeIndex, offers: &[Offer]) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
+    fn split(
+        &self,
+        w: &Workflow,
+        decision: NodeIndex,
+        offers: &[Offer],
+    ) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
         for o in offers {
             for attr in o.guard.map(|g| g.attributes()).unwrap_or_default() {
                 if !self.0.contains_key(attr) && w.attributes.contains_key(attr) {
                     return Err(RouteError::MissingAttribute {
                         decision: w.node(decision).id.clone(),
                         attr: attr.to_string(),
-                        expected: w.attributes.get(attr).map(|a| a.value_names()).unwrap_or_default(),
+                        expected: w
+                            .attributes
+                            .get(attr)
+                            .map(|a| a.value_names())
+                            .unwrap_or_default(),
                     });
                 }
             }
@@ -211,7 +227,12 @@ struct Symbolic<'s> {
 }
 
 impl Knowledge for Symbolic<'_> {
-    fn split(&self, _w: &Workflow, _d: NodeIndex, offers: &[Offer]) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
+    fn split(
+        &self,
+        _w: &Workflow,
+        _d: NodeIndex,
+        offers: &[Offer],
+    ) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
         let mut rest = self.set.clone();
         let mut out = Vec::new();
         for (i, o) in offers.iter().enumerate() {
@@ -219,12 +240,24 @@ impl Knowledge for Symbolic<'_> {
             let take = rest.intersect(&self.space.guard_set(g)?)?;
             if !take.is_empty() {
                 rest = rest.subtract(&take)?;
-                out.push((Some(i), Symbolic { space: self.space, set: take }));
+                out.push((
+                    Some(i),
+                    Symbolic {
+                        space: self.space,
+                        set: take,
+                    },
+                ));
             }
         }
         if !rest.is_empty() {
             let pick = offers.iter().position(|o| o.otherwise);
-            out.push((pick, Symbolic { space: self.space, set: rest }));
+            out.push((
+                pick,
+                Symbolic {
+                    space: self.space,
+                    set: rest,
+                },
+            ));
         }
         Ok(out)
     }
@@ -251,7 +284,11 @@ impl<K: Clone> Clone for Case<K> {
             queue: self
                 .queue
                 .iter()
-                .map(|t| Token { at: t.at, lane: t.lane.clone(), via: t.via })
+                .map(|t| Token {
+                    at: t.at,
+                    lane: t.lane.clone(),
+                    via: t.via,
+                })
                 .collect(),
             arrived: self.arrived.clone(),
             taken: self.taken.clone(),
@@ -267,21 +304,34 @@ struct Runner<'w> {
 }
 
 fn lane_of(parent: &str, i: usize) -> String {
-    if parent.is_empty() { format!("{}", i + 1) } else { format!("{parent}.{}", i + 1) }
+    if parent.is_empty() {
+        format!("{}", i + 1)
+    } else {
+        format!("{parent}.{}", i + 1)
+    }
 }
 
 fn parent_lane(lane: &str) -> String {
-    lane.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+    lane.rsplit_once('.')
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default()
 }
 
 impl<'w> Runner<'w> {
     fn new(w: &'w Workflow) -> Self {
-        Runner { w, pairs: pair_forks(w) }
+        Runner {
+            w,
+            pairs: pair_forks(w),
+        }
     }
 
     fn start_case<K>(&self, start: NodeIndex, known: K) -> Case<K> {
         Case {
-            queue: VecDeque::from([Token { at: start, lane: String::new(), via: None }]),
+            queue: VecDeque::from([Token {
+                at: start,
+                lane: String::new(),
+                via: None,
+            }]),
             arrived: BTreeMap::new(),
             taken: BTreeMap::new(),
             route: Route {
@@ -349,7 +399,11 @@ impl<'w> Runner<'w> {
                         if *n >= need {
                             case.arrived.remove(&tok.at);
                             let lane = parent_lane(&tok.lane);
-                            let joined = Token { at: tok.at, lane, via: tok.via };
+                            let joined = Token {
+                                at: tok.at,
+                                lane,
+                                via: tok.via,
+                            };
                             self.record(&mut case, &joined);
                             self.follow_single(&mut case, joined);
                         }
@@ -359,7 +413,11 @@ impl<'w> Runner<'w> {
                         let outs = self.w.outgoing(tok.at);
                         for (i, (e, t, _)) in outs.iter().enumerate().rev() {
                             Self::take(&mut case, *e);
-                            case.queue.push_front(Token { at: *t, lane: lane_of(&tok.lane, i), via: Some(*e) });
+                            case.queue.push_front(Token {
+                                at: *t,
+                                lane: lane_of(&tok.lane, i),
+                                via: Some(*e),
+                            });
                         }
                     }
                     NodeKind::Decision { .. } => {
@@ -368,26 +426,43 @@ impl<'w> Runner<'w> {
                         let open: Vec<_> = outs
                             .iter()
                             .filter(|(e, _, s)| {
-                                s.edge.limit.is_none_or(|l| case.taken.get(e).copied().unwrap_or(0) < l)
+                                s.edge
+                                    .limit
+                                    .is_none_or(|l| case.taken.get(e).copied().unwrap_or(0) < l)
                             })
                             .collect();
                         let offers: Vec<Offer> = open
                             .iter()
-                            .map(|(_, _, s)| Offer { guard: s.edge.when.as_ref(), otherwise: s.edge.otherwise })
+                            .map(|(_, _, s)| Offer {
+                                guard: s.edge.when.as_ref(),
+                                otherwise: s.edge.otherwise,
+                            })
                             .collect();
                         let mut splits = case.known.split(self.w, tok.at, &offers)?;
                         // Continue with the first split here; the others wait on the stack.
-                        let first = if splits.is_empty() { None } else { Some(splits.remove(0)) };
+                        let first = if splits.is_empty() {
+                            None
+                        } else {
+                            Some(splits.remove(0))
+                        };
                         for (pick, known) in splits.into_iter().rev() {
                             let mut other = case.clone();
                             other.known = known;
-                            self.branch(&mut other, &tok, pick.and_then(|i| open.get(i)).map(|(e, t, _)| (*e, *t)));
+                            self.branch(
+                                &mut other,
+                                &tok,
+                                pick.and_then(|i| open.get(i)).map(|(e, t, _)| (*e, *t)),
+                            );
                             stack.push(other);
                         }
                         match first {
                             Some((pick, known)) => {
                                 case.known = known;
-                                self.branch(&mut case, &tok, pick.and_then(|i| open.get(i)).map(|(e, t, _)| (*e, *t)));
+                                self.branch(
+                                    &mut case,
+                                    &tok,
+                                    pick.and_then(|i| open.get(i)).map(|(e, t, _)| (*e, *t)),
+                                );
                             }
                             None => break,
                         }
@@ -405,11 +480,20 @@ impl<'w> Runner<'w> {
         Ok(())
     }
 
-    fn branch<K: Clone>(&self, case: &mut Case<K>, tok: &Token, pick: Option<(EdgeIndex, NodeIndex)>) {
+    fn branch<K: Clone>(
+        &self,
+        case: &mut Case<K>,
+        tok: &Token,
+        pick: Option<(EdgeIndex, NodeIndex)>,
+    ) {
         match pick {
             Some((e, t)) => {
                 Self::take(case, e);
-                case.queue.push_front(Token { at: t, lane: tok.lane.clone(), via: Some(e) });
+                case.queue.push_front(Token {
+                    at: t,
+                    lane: tok.lane.clone(),
+                    via: Some(e),
+                });
             }
             None => {
                 case.route.stuck_at = Some(self.w.node(tok.at).id.clone());
@@ -424,7 +508,11 @@ impl<'w> Runner<'w> {
         match self.w.outgoing(tok.at).first() {
             Some((e, t, _)) => {
                 Self::take(case, *e);
-                case.queue.push_front(Token { at: *t, lane: tok.lane, via: Some(*e) });
+                case.queue.push_front(Token {
+                    at: *t,
+                    lane: tok.lane,
+                    via: Some(*e),
+                });
             }
             None => {
                 case.route.stuck_at = Some(self.w.node(tok.at).id.clone());
@@ -445,7 +533,9 @@ fn the_start(w: &Workflow, start: Option<&str>) -> Result<NodeIndex, RouteError>
     match starts.as_slice() {
         [] => Err(RouteError::NoStart),
         [one] => Ok(*one),
-        many => Err(RouteError::SeveralStarts(many.iter().map(|ix| w.node(*ix).id.clone()).collect())),
+        many => Err(RouteError::SeveralStarts(
+            many.iter().map(|ix| w.node(*ix).id.clone()).collect(),
+        )),
     }
 }
 
@@ -461,10 +551,17 @@ pub fn start_nodes(w: &Workflow) -> Vec<NodeIndex> {
 pub fn check_assignment(w: &Workflow, case: &Assignment) -> Result<(), RouteError> {
     for (attr, value) in case {
         let Some(a) = w.attributes.get(attr) else {
-            return Err(RouteError::UnknownAttribute { attr: attr.clone(), expected: w.attributes.ids().iter().map(|s| s.to_string()).collect() });
+            return Err(RouteError::UnknownAttribute {
+                attr: attr.clone(),
+                expected: w.attributes.ids().iter().map(|s| s.to_string()).collect(),
+            });
         };
         if a.position(value).is_none() {
-            return Err(RouteError::UnknownValue { attr: attr.clone(), value: value.to_string(), expected: a.value_names() });
+            return Err(RouteError::UnknownValue {
+                attr: attr.clone(),
+                value: value.to_string(),
+                expected: a.value_names(),
+            });
         }
     }
     Ok(())
@@ -472,11 +569,17 @@ pub fn check_assignment(w: &Workflow, case: &Assignment) -> Result<(), RouteErro
 
 /// Reads `name=value` pairs typed by a person into a case, matching each value against
 /// the attribute's domain (so `3` finds the number 3 and `negative` the word).
-pub fn parse_assignment<'a>(w: &Workflow, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Assignment, RouteError> {
+pub fn parse_assignment<'a>(
+    w: &Workflow,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Assignment, RouteError> {
     let mut out = Assignment::new();
     for (k, v) in pairs {
         let Some(a) = w.attributes.get(k) else {
-            return Err(RouteError::UnknownAttribute { attr: k.to_string(), expected: w.attributes.ids().iter().map(|s| s.to_string()).collect() });
+            return Err(RouteError::UnknownAttribute {
+                attr: k.to_string(),
+                expected: w.attributes.ids().iter().map(|s| s.to_string()).collect(),
+            });
         };
         let value = a
             .values
@@ -496,7 +599,11 @@ pub fn route(w: &Workflow, case: &Assignment) -> Result<Route, RouteError> {
 }
 
 /// The route of a case from a given start node (or the only one when `None`).
-pub fn route_from(w: &Workflow, start: Option<&str>, case: &Assignment) -> Result<Route, RouteError> {
+pub fn route_from(
+    w: &Workflow,
+    start: Option<&str>,
+    case: &Assignment,
+) -> Result<Route, RouteError> {
     check_assignment(w, case)?;
     let start = the_start(w, start)?;
     let runner = Runner::new(w);
@@ -533,7 +640,10 @@ impl RouteRow {
                         [one] => format!("{a}={one}"),
                         many => format!(
                             "{a} in {{{}}}",
-                            many.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+                            many.iter()
+                                .map(|v| v.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     })
                     .collect::<Vec<_>>()
@@ -566,7 +676,10 @@ pub fn route_table(w: &Workflow) -> Result<RouteTable, RouteError> {
     }
     let mut finished = Vec::new();
     for s in starts {
-        let known = Symbolic { space: &space, set: space.full() };
+        let known = Symbolic {
+            space: &space,
+            set: space.full(),
+        };
         runner.run(runner.start_case(s, known), &mut finished)?;
     }
     let mut rows: Vec<(Route, CaseSet)> = Vec::new();
@@ -594,5 +707,9 @@ pub fn route_table(w: &Workflow) -> Result<RouteTable, RouteError> {
 
 /// Formats a case for messages.
 pub fn describe_case(a: &Assignment) -> String {
-    if a.is_empty() { "any case".into() } else { format_assignment(a) }
+    if a.is_empty() {
+        "any case".into()
+    } else {
+        format_assignment(a)
+    }
 }

@@ -121,12 +121,20 @@ impl FromStr for MilestoneAt {
     fn from_str(s: &str) -> Result<Self, String> {
         let t = s.trim();
         if let Some(p) = t.strip_suffix('%') {
-            return p.trim().parse::<u32>().map(MilestoneAt::Percent).map_err(|_| {
-                format!("\"{s}\" is not a percentage; expected a whole number like \"75%\"")
-            });
+            return p
+                .trim()
+                .parse::<u32>()
+                .map(MilestoneAt::Percent)
+                .map_err(|_| {
+                    format!("\"{s}\" is not a percentage; expected a whole number like \"75%\"")
+                });
         }
         if let Some(d) = t.strip_suffix("overdue") {
-            return d.trim().parse::<Duration>().map(MilestoneAt::Overdue).map_err(|e| e.to_string());
+            return d
+                .trim()
+                .parse::<Duration>()
+                .map(MilestoneAt::Overdue)
+                .map_err(|e| e.to_string());
         }
         Err(format!(
             "\"{s}\" is not a milestone; expected a share of the target like \"75%\" or a time after the breach like \"2d overdue\""

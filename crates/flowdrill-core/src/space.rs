@@ -170,7 +170,9 @@ impl Space {
         let mut disjoint = self.empty();
         for c in &set.0 {
             let single = CaseSet(vec![c.clone()]);
-            let Ok(fresh) = single.subtract(&disjoint) else { return u128::MAX };
+            let Ok(fresh) = single.subtract(&disjoint) else {
+                return u128::MAX;
+            };
             for f in &fresh.0 {
                 disjoint.0.push(f.clone());
             }
@@ -178,14 +180,18 @@ impl Space {
         disjoint
             .0
             .iter()
-            .map(|c| c.0.iter().map(|m| u128::from(m.count_ones())).product::<u128>())
+            .map(|c| {
+                c.0.iter()
+                    .map(|m| u128::from(m.count_ones()))
+                    .product::<u128>()
+            })
             .fold(0u128, u128::saturating_add)
     }
 }
 
 impl Cube {
     fn is_empty(&self) -> bool {
-        self.0.iter().any(|m| *m == 0)
+        self.0.contains(&0)
     }
 
     fn intersect(&self, o: &Cube) -> Cube {
@@ -216,6 +222,11 @@ impl Cube {
 }
 
 impl CaseSet {
+    /// The empty set (no attributes needed to build it).
+    pub fn none() -> Self {
+        CaseSet(Vec::new())
+    }
+
     /// True when no case is in the set.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -302,8 +313,9 @@ impl CaseSet {
             // Merge pairs equal in all attributes but one.
             'merge: for i in 0..self.0.len() {
                 for j in i + 1..self.0.len() {
-                    let diff: Vec<usize> =
-                        (0..self.0[i].0.len()).filter(|k| self.0[i].0[*k] != self.0[j].0[*k]).collect();
+                    let diff: Vec<usize> = (0..self.0[i].0.len())
+                        .filter(|k| self.0[i].0[*k] != self.0[j].0[*k])
+                        .collect();
                     if diff.len() == 1 {
                         let k = diff[0];
                         let merged = self.0[j].0[k];
@@ -326,10 +338,9 @@ mod tests {
     use super::*;
 
     fn space() -> Space {
-        let attrs: Keyed<Attribute> = serde_json::from_str(
-            r#"{"a": ["x","y","z"], "b": ["p","q"], "n": [1,2,3,4,5]}"#,
-        )
-        .unwrap();
+        let attrs: Keyed<Attribute> =
+            serde_json::from_str(r#"{"a": ["x","y","z"], "b": ["p","q"], "n": [1,2,3,4,5]}"#)
+                .unwrap();
         Space::new(&attrs)
     }
 
@@ -342,7 +353,9 @@ mod tests {
         let s = space();
         let set = s.guard_set(&g(r#"{"a": "x", "n": {">=": 3}}"#)).unwrap();
         assert_eq!(s.count(&set), 6); // 1 * 2 * 3
-        let not = s.guard_set(&g(r#"{"not": {"a": "x", "n": {">=": 3}}}"#)).unwrap();
+        let not = s
+            .guard_set(&g(r#"{"not": {"a": "x", "n": {">=": 3}}}"#))
+            .unwrap();
         assert_eq!(s.count(&not), 30 - 6);
         let all = set.union(&not).unwrap();
         assert_eq!(s.count(&all), 30);
@@ -353,7 +366,10 @@ mod tests {
     #[test]
     fn witness_names_constrained_attributes() {
         let s = space();
-        let rest = s.full().subtract(&s.guard_set(&g(r#"{"a": ["x", "y"]}"#)).unwrap()).unwrap();
+        let rest = s
+            .full()
+            .subtract(&s.guard_set(&g(r#"{"a": ["x", "y"]}"#)).unwrap())
+            .unwrap();
         let w = s.witness(&rest).unwrap();
         assert_eq!(w.get("a"), Some(&Value::from("z")));
         assert_eq!(w.len(), 1);

@@ -150,7 +150,11 @@ impl Finder<'_> {
 
 /// Pairs every fork with its join and reports what does not pair up.
 pub fn pair_forks(w: &Workflow) -> Pairs {
-    let mut f = Finder { w, done: BTreeMap::new(), in_progress: BTreeSet::new() };
+    let mut f = Finder {
+        w,
+        done: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+    };
     let mut out = Pairs::default();
     let mut forks_at: BTreeMap<NodeIndex, Vec<NodeIndex>> = BTreeMap::new();
     for (ix, node) in w.nodes() {
@@ -177,7 +181,8 @@ pub fn pair_forks(w: &Workflow) -> Pairs {
         let block = f.pair(fork).block;
         for (_, from, _) in w.incoming(join) {
             if !block.contains(&from) && from != fork {
-                out.problems.push(PairProblem::JoinFromOutside { join, from });
+                out.problems
+                    .push(PairProblem::JoinFromOutside { join, from });
             }
         }
         out.join_of.insert(fork, join);

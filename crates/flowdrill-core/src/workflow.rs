@@ -22,6 +22,9 @@ pub struct EdgeSlot {
     pub seq: u64,
 }
 
+/// An edge of the file: its endpoints and index when both ends resolve, and its slot.
+pub type EdgeEntry<'a> = (Option<(EdgeIndex, NodeIndex, NodeIndex)>, &'a EdgeSlot);
+
 /// A workflow ready for analysis: the document's sections plus its nodes and edges in a
 /// [`StableDiGraph`], so removing a node in an editor never renumbers the others.
 #[derive(Debug, Clone)]
@@ -108,7 +111,10 @@ impl Workflow {
         let seq = self.next_seq;
         self.next_seq += 1;
         let slot = EdgeSlot { edge, seq };
-        match (self.index.get(&slot.edge.from), self.index.get(&slot.edge.to)) {
+        match (
+            self.index.get(&slot.edge.from),
+            self.index.get(&slot.edge.to),
+        ) {
             (Some(&a), Some(&b)) => Some(self.graph.add_edge(a, b, slot)),
             _ => {
                 self.unresolved.push(slot);
@@ -119,8 +125,11 @@ impl Workflow {
 
     /// The document this workflow writes back out.
     pub fn to_document(&self) -> Document {
-        let mut edges: Vec<&EdgeSlot> =
-            self.graph.edge_weights().chain(self.unresolved.iter()).collect();
+        let mut edges: Vec<&EdgeSlot> = self
+            .graph
+            .edge_weights()
+            .chain(self.unresolved.iter())
+            .collect();
         edges.sort_by_key(|s| s.seq);
         Document {
             flowdrill: FORMAT_VERSION,
@@ -201,7 +210,7 @@ impl Workflow {
     }
 
     /// All edges in file order, resolved ones with their endpoints.
-    pub fn edges(&self) -> Vec<(Option<(EdgeIndex, NodeIndex, NodeIndex)>, &EdgeSlot)> {
+    pub fn edges(&self) -> Vec<EdgeEntry<'_>> {
         let mut out: Vec<_> = self
             .graph
             .edge_indices()
@@ -222,7 +231,10 @@ impl Workflow {
 
     /// The position of an edge in the file (for JSON paths like `edges[3]`).
     pub fn edge_position(&self, seq: u64) -> usize {
-        self.edges().iter().take_while(|(_, s)| s.seq != seq).count()
+        self.edges()
+            .iter()
+            .take_while(|(_, s)| s.seq != seq)
+            .count()
     }
 
     /// Adds a node. Existing nodes keep their indices.
@@ -238,8 +250,14 @@ impl Workflow {
 
     /// Removes a node and its edges. Other nodes keep their indices.
     pub fn remove_node(&mut self, id: &str) -> Result<Node, EditError> {
-        let ix = self.index.remove(id).ok_or_else(|| EditError::UnknownNode(id.to_string()))?;
-        let node = self.graph.remove_node(ix).ok_or_else(|| EditError::UnknownNode(id.to_string()))?;
+        let ix = self
+            .index
+            .remove(id)
+            .ok_or_else(|| EditError::UnknownNode(id.to_string()))?;
+        let node = self
+            .graph
+            .remove_node(ix)
+            .ok_or_else(|| EditError::UnknownNode(id.to_string()))?;
         // Another node with the same id (a duplicate) now answers to it.
         if let Some(other) = self.graph.node_indices().find(|i| self.graph[*i].id == id) {
             self.index.insert(id.to_string(), other);
@@ -254,7 +272,8 @@ impl Workflow {
                 return Err(EditError::UnknownNode(end.clone()));
             }
         }
-        self.push_edge(edge).ok_or_else(|| EditError::UnknownNode(String::new()))
+        self.push_edge(edge)
+            .ok_or_else(|| EditError::UnknownNode(String::new()))
     }
 
     /// Removes an edge.
@@ -267,7 +286,8 @@ impl Workflow {
 pub fn parse_document(text: &str) -> Result<Document, ParseError> {
     check_version(text)?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(ParseError::from_serde)?;
+    let doc: Document =
+        serde_path_to_error::deserialize(&mut de).map_err(ParseError::from_serde)?;
     de.end().map_err(|e| ParseError {
         kind: ParseErrorKind::Syntax,
         path: ".".into(),
@@ -289,7 +309,8 @@ fn check_version(text: &str) -> Result<(), ParseError> {
     let head: Head = serde_path_to_error::deserialize(de).map_err(|e| {
         let mut e = ParseError::from_serde(e);
         if e.kind == ParseErrorKind::Schema {
-            e.message = "expected a JSON object, a flowdrill workflow like {\"flowdrill\": 1, ...}".into();
+            e.message =
+                "expected a JSON object, a flowdrill workflow like {\"flowdrill\": 1, ...}".into();
         }
         e
     })?;
