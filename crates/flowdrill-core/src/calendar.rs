@@ -120,8 +120,9 @@ impl FromStr for Interval {
         let (a, b) = s.split_once('-').ok_or_else(|| {
             format!("\"{s}\" is not an interval; expected \"HH:MM-HH:MM\" like \"09:00-17:00\"")
         })?;
-        let start: TimeOfDay = a.parse()?;
-        let end: TimeOfDay = b.parse()?;
+        let bad = |e: String| format!("\"{s}\" is not an interval ({e})");
+        let start: TimeOfDay = a.parse().map_err(bad)?;
+        let end: TimeOfDay = b.parse().map_err(bad)?;
         if start.0 == 1440 {
             return Err(format!("\"{s}\": an interval cannot start at 24:00"));
         }

@@ -164,6 +164,41 @@ impl Space {
             .collect()
     }
 
+    /// True when the set holds this case (every attribute must be given).
+    pub fn contains(&self, set: &CaseSet, case: &Assignment) -> bool {
+        let mut bits = Vec::with_capacity(self.names.len());
+        for (i, name) in self.names.iter().enumerate() {
+            let Some(pos) = case
+                .get(name)
+                .and_then(|v| self.values[i].iter().position(|x| x.matches(v)))
+            else {
+                return false;
+            };
+            bits.push(1u64 << pos);
+        }
+        set.0
+            .iter()
+            .any(|c| c.0.iter().zip(&bits).all(|(m, b)| m & b != 0))
+    }
+
+    /// Every concrete case, in domain order (for exhaustive tests of small spaces).
+    pub fn all_cases(&self) -> Vec<Assignment> {
+        let mut out = vec![Assignment::new()];
+        for (i, name) in self.names.iter().enumerate() {
+            out = out
+                .into_iter()
+                .flat_map(|a| {
+                    self.values[i].iter().map(move |v| {
+                        let mut b = a.clone();
+                        b.insert(name.clone(), v.clone());
+                        b
+                    })
+                })
+                .collect();
+        }
+        out
+    }
+
     /// The number of concrete cases in a set (saturating).
     pub fn count(&self, set: &CaseSet) -> u128 {
         // Disjointness is not guaranteed, so count via a disjoint copy.

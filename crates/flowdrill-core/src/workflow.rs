@@ -305,6 +305,18 @@ fn check_version(text: &str) -> Result<(), ParseError> {
     struct Head {
         flowdrill: Option<serde_json::Value>,
     }
+    let first = text.trim_start();
+    if !first.is_empty() && !first.starts_with('{') {
+        let skipped = &text[..text.len() - first.len()];
+        return Err(ParseError {
+            kind: ParseErrorKind::Schema,
+            path: ".".into(),
+            line: skipped.matches('\n').count() + 1,
+            column: skipped.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            message: "expected a JSON object, a flowdrill workflow like {\"flowdrill\": 1, ...}"
+                .into(),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_str(text);
     let head: Head = serde_path_to_error::deserialize(de).map_err(|e| {
         let mut e = ParseError::from_serde(e);
