@@ -3,14 +3,16 @@
 //! ```json
 //! "calendars": {
 //!   "office": {
-//!     "zone": "America/Toronto",
-//!     "hours": { "mon-fri": "09:00-17:00", "sat": ["10:00-12:00", "13:00-15:00"] },
+//!     "timezone": "America/Toronto",
+//!     "hours": { "mon-fri": [["09:00", "12:00"], ["13:00", "17:00"]], "sat": [["10:00", "14:00"]] },
 //!     "holidays": ["2026-12-25", "2026-12-26"]
 //!   },
-//!   "night-desk": { "zone": "Europe/London", "hours": { "daily": "22:00-06:00" } }
+//!   "night-desk": { "timezone": "Europe/London", "hours": { "daily": "22:00-06:00" } }
 //! }
 //! ```
 //!
+//! Each day key (`mon` … `sun`, a range like `mon-fri`, a list like `sat,sun`, or `daily`)
+//! takes a list of `["HH:MM", "HH:MM"]` pairs; `"HH:MM-HH:MM"` strings are accepted too.
 //! An interval whose end is at or before its start runs into the next day and belongs to
 //! the day it starts; `24:00` ends at midnight. A holiday closes the intervals that start
 //! on that (local) date. A calendar without `hours` is open around the clock.
@@ -23,7 +25,6 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::unknown_word_message;
-use crate::keyed::Ids;
 
 /// A wall-clock time of day in minutes after midnight, `00:00` to `24:00`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -281,7 +282,7 @@ pub struct Calendar {
     /// Display name.
     pub name: Option<String>,
     /// The time zone in which `hours` and `holidays` are read.
-    pub zone: Zone,
+    pub timezone: Zone,
     /// Open intervals per set of weekdays, as written. Empty means open around the clock.
     pub hours: Vec<(Days, Vec<Interval>)>,
     /// Local dates on which intervals that start that day are closed.
@@ -333,9 +334,9 @@ impl Calendar {
 struct RawCalendar {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    zone: Zone,
+    timezone: Zone,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    hours: IndexMap<String, Ids>,
+    hours: IndexMap<String, IntervalList>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     holidays: Vec<NaiveDate>,
 }
@@ -346,41 +347,157 @@ impl TryFrom<RawCalendar> for Calendar {
         let mut hours = Vec::new();
         for (days, intervals) in raw.hours {
             let d: Days = days.parse().map_err(|e| format!("hours: {e}"))?;
-            let iv = intervals
-                .iter()
-                .map(|i| {
-                    i.parse::<Interval>()
-                        .map_err(|e| format!("hours.{days}: {e}"))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            hours.push((d, iv));
+            hours.push((d, intervals.0));
         }
-        Ok(Calendar {
+        let cal = Calendar {
             name: raw.name,
-            zone: raw.zone,
+            timezone: raw.timezone,
             hours,
             holidays: raw.holidays,
-        })
+        };
+        cal.check_overlaps()?;
+        Ok(cal)
     }
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+impl Calendar {
+    /// Rejects intervals that overlap, on one day or across midnight into the next.
+    fn check_overlaps(&self) -> Result<(), String> {
+        // Minutes of the week, Monday 00:00 = 0; overnight intervals spill into the next day.
+        let mut spans: Vec<(u32, u32, Weekday, Interval)> = Vec::new();
+        for (i, day) in WEEK.iter().enumerate() {
+            for iv in self.intervals_on(*day) {
+                let base = i as u32 * 1440;
+                let start = base + u32::from(iv.start.0);
+                spans.push((start, start + iv.nominal_minutes(), *day, iv));
+            }
+        }
+        spans.sort_by_key(|s| s.0);
+        let week = 7 * 1440;
+        for (k, a) in spans.iter().enumerate() {
+            for b in spans.iter().skip(k + 1) {
+                if b.0 < a.1 {
+                    return Err(format!(
+                        "hours: {} {} overlaps {} {}",
+                        day_name(a.2),
+                        a.3,
+                        day_name(b.2),
+                        b.3
+                    ));
+                }
+            }
+            // Sunday night running into Monday morning.
+            if a.1 > week
+                && let Some(b) = spans.first()
+                && b.0 < a.1 - week
+            {
+                return Err(format!(
+                    "hours: {} {} overlaps {} {}",
+                    day_name(a.2),
+                    a.3,
+                    day_name(b.2),
+                    b.3
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn day_name(d: Weekday) -> &'static str {
+    DAY_NAMES[d.num_days_from_monday() as usize]
 }
 
 impl From<Calendar> for RawCalendar {
     fn from(c: Calendar) -> Self {
         RawCalendar {
             name: c.name,
-            zone: c.zone,
+            timezone: c.timezone,
             hours: c
                 .hours
                 .into_iter()
-                .map(|(d, iv)| {
-                    (
-                        d.to_string(),
-                        Ids(iv.iter().map(|i| i.to_string()).collect()),
-                    )
-                })
+                .map(|(d, iv)| (d.to_string(), IntervalList(iv)))
                 .collect(),
             holidays: c.holidays,
         }
+    }
+}
+
+/// A day's open intervals: `[["09:00", "17:00"]]`, `["09:00-17:00"]` or `"09:00-17:00"`.
+struct IntervalList(Vec<Interval>);
+
+impl Serialize for IntervalList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for i in &self.0 {
+            seq.serialize_element(&[i.start, i.end])?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IntervalList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, SeqAccess, Visitor};
+        struct Pair(Interval);
+        impl<'de> Deserialize<'de> for Pair {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Pair;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("an interval like [\"09:00\", \"17:00\"]")
+                    }
+                    fn visit_str<E: Error>(self, v: &str) -> Result<Pair, E> {
+                        v.parse().map(Pair).map_err(E::custom)
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pair, A::Error> {
+                        let a: Option<String> = seq.next_element()?;
+                        let b: Option<String> = seq.next_element()?;
+                        let extra: Option<serde::de::IgnoredAny> = seq.next_element()?;
+                        match (a, b, extra) {
+                            (Some(a), Some(b), None) => format!("{a}-{b}")
+                                .parse()
+                                .map(Pair)
+                                .map_err(A::Error::custom),
+                            _ => Err(A::Error::custom(
+                                "an interval is a pair of times like [\"09:00\", \"17:00\"]",
+                            )),
+                        }
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+        struct ListV;
+        impl<'de> Visitor<'de> for ListV {
+            type Value = IntervalList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of intervals like [[\"09:00\", \"17:00\"]]")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<IntervalList, E> {
+                v.parse().map(|i| IntervalList(vec![i])).map_err(E::custom)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IntervalList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Pair(i)) = seq.next_element()? {
+                    out.push(i);
+                }
+                Ok(IntervalList(out))
+            }
+        }
+        d.deserialize_any(ListV)
     }
 }
 
@@ -457,9 +574,34 @@ mod tests {
     }
 
     #[test]
+    fn overlapping_intervals_are_rejected() {
+        let bad = |json: &str| {
+            serde_json::from_str::<Calendar>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = bad(r#"{"timezone":"UTC","hours":{"mon":[["09:00","12:00"],["11:00","17:00"]]}}"#);
+        assert!(
+            e.contains("mon 09:00-12:00 overlaps mon 11:00-17:00"),
+            "{e}"
+        );
+        let e = bad(r#"{"timezone":"UTC","hours":{"mon":"22:00-06:00","tue":"05:00-09:00"}}"#);
+        assert!(
+            e.contains("mon 22:00-06:00 overlaps tue 05:00-09:00"),
+            "{e}"
+        );
+        let e = bad(r#"{"timezone":"UTC","hours":{"sun":"22:00-06:00","mon":"05:00-09:00"}}"#);
+        assert!(e.contains("overlaps"), "{e}");
+        let ok = r#"{"timezone":"UTC","hours":{"daily":"22:00-06:00"}}"#;
+        assert!(serde_json::from_str::<Calendar>(ok).is_ok());
+        let e = bad(r#"{"timezone":"UTC","hours":{"mon":[["09:00","25:00"]]}}"#);
+        assert!(e.contains("\"25:00\" is not a time of day"), "{e}");
+    }
+
+    #[test]
     fn weekly_open_hours() {
         let c: Calendar = serde_json::from_str(
-            r#"{"zone":"UTC","hours":{"mon-fri":"09:00-17:00","sat":["22:00-02:00"]}}"#,
+            r#"{"timezone":"UTC","hours":{"mon-fri":[["09:00","17:00"]],"sat":["22:00-02:00"]}}"#,
         )
         .unwrap();
         assert_eq!(c.weekly_open_hours(), 44.0);

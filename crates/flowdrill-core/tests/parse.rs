@@ -135,8 +135,9 @@ fn durations_times_and_zones() {
         e.message
     );
 
-    let e = err(r#"{"flowdrill": 1, "id": "x", "calendars": {"c": {"zone": "Europe/Lodnon"}}}"#);
-    assert_eq!(e.path, "calendars.c.zone");
+    let e =
+        err(r#"{"flowdrill": 1, "id": "x", "calendars": {"c": {"timezone": "Europe/Lodnon"}}}"#);
+    assert_eq!(e.path, "calendars.c.timezone");
     assert!(
         e.message.contains("did you mean \"Europe/London\""),
         "{}",
@@ -144,7 +145,7 @@ fn durations_times_and_zones() {
     );
 
     let e = err(
-        r#"{"flowdrill": 1, "id": "x", "calendars": {"c": {"zone": "UTC", "hours": {"mon-fri": "9-5"}}}}"#,
+        r#"{"flowdrill": 1, "id": "x", "calendars": {"c": {"timezone": "UTC", "hours": {"mon-fri": "9-5"}}}}"#,
     );
     assert!(
         e.message.contains("\"9-5\" is not an interval"),

@@ -308,7 +308,7 @@ fn cycle_without_exit_and_dead_end() {
 fn undefined_references_name_what_was_meant() {
     let text = r#"{"flowdrill": 1, "id": "t",
         "roles": {"specialist": {"calendar": "offise", "escalates_to": "supervisor"}, "supervisor": {}},
-        "calendars": {"office": {"zone": "UTC"}},
+        "calendars": {"office": {"timezone": "UTC"}},
         "attributes": {"sentiment": ["positive", "negative"]},
         "nodes": [{"id": "in", "kind": "start"},
                   {"id": "d", "kind": "decision"},
@@ -420,7 +420,7 @@ fn misplaced_guards_and_exits() {
 fn escalation_cycles_and_unused_declarations() {
     let text = r#"{"flowdrill": 1, "id": "t",
         "roles": {"a": {"escalates_to": "b"}, "b": {"escalates_to": "a"}, "idle": {}},
-        "calendars": {"spare": {"zone": "UTC"}},
+        "calendars": {"spare": {"timezone": "UTC"}},
         "attributes": {"unread": ["x", "y"]},
         "nodes": [{"id": "in", "kind": "start"}, {"id": "w", "kind": "task", "role": "a"},
                   {"id": "out", "kind": "end", "outcome": "x"}],
