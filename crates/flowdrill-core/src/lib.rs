@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod business;
 pub mod calendar;
 pub mod diagnostic;
 pub mod duration;

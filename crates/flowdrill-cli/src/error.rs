@@ -1,0 +1,102 @@
+//! Errors that stop a command.
+
+use std::fmt;
+use std::io;
+
+use flowdrill_core::{ParseError, RouteError};
+
+/// Why a command could not do its work. Displayed after `error: ` as one line.
+#[derive(Debug)]
+pub enum CliError {
+    /// A file could not be read.
+    Read {
+        /// The file as named on the command line.
+        file: String,
+        /// What went wrong.
+        source: io::Error,
+    },
+    /// A file is not a readable workflow.
+    Parse {
+        /// The file as named on the command line.
+        file: String,
+        /// Where and what.
+        source: ParseError,
+    },
+    /// A route or the route table could not be computed.
+    Route {
+        /// The file as named on the command line.
+        file: String,
+        /// Why.
+        source: RouteError,
+    },
+    /// Output could not be written as JSON.
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Read { file, source } => {
+                write!(f, "cannot read {file}: {}", io_reason(source))
+            }
+            CliError::Parse { file, source } => write!(f, "{file}: {source}"),
+            CliError::Route { file, source } => write!(f, "{file}: {source}"),
+            CliError::Json(e) => write!(f, "cannot write JSON: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CliError::Read { source, .. } => Some(source),
+            CliError::Parse { source, .. } => Some(source),
+            CliError::Route { source, .. } => Some(source),
+            CliError::Json(e) => Some(e),
+        }
+    }
+}
+
+impl From<serde_json::Error> for CliError {
+    fn from(e: serde_json::Error) -> Self {
+        CliError::Json(e)
+    }
+}
+
+/// An I/O error in words, without the operating system's error number:
+/// `No such file or directory` rather than `No such file or directory (os error 2)`.
+pub fn io_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_reason_drops_the_error_number() {
+        let e = io::Error::from_raw_os_error(2);
+        let reason = io_reason(&e);
+        assert!(!reason.contains("os error"), "{reason}");
+        assert!(!reason.is_empty());
+    }
+
+    #[test]
+    fn io_reason_keeps_custom_messages() {
+        let e = io::Error::other("stream did not contain valid UTF-8");
+        assert_eq!(io_reason(&e), "stream did not contain valid UTF-8");
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let e = CliError::Route {
+            file: "w.json".into(),
+            source: RouteError::NoStart,
+        };
+        assert_eq!(e.to_string(), "w.json: the workflow has no start node");
+    }
+}

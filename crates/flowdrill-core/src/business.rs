@@ -1,0 +1,239 @@
+//! Business-time arithmetic on a [`Calendar`]: deadlines and elapsed open time.
+//!
+//! The rules, exactly:
+//!
+//! - Open intervals are local wall-clock times on the day they start; an interval whose end
+//!   is at or before its start runs into the next day; `24:00` is the next midnight. On a
+//!   holiday (a local date) the intervals that *start* that day are closed.
+//! - Business time is the real time elapsed inside open intervals, so a night shift across
+//!   a daylight-saving change is an hour shorter or longer.
+//! - A local time that does not exist (the spring-forward gap) is taken with the offset in
+//!   force before the gap; a local time that occurs twice (the autumn repeat) is taken at
+//!   its first occurrence.
+//! - A deadline is the first instant at which the open time since the start reaches the
+//!   target. A start outside open hours begins counting at the next opening. Reaching the
+//!   target exactly at an interval's end gives that end, not the next opening. A zero
+//!   target gives the start itself.
+//! - A calendar without hours (24/7) counts elapsed time.
+//!
+//! ```
+//! use flowdrill_core::{Calendar, Duration};
+//! use chrono::{DateTime, Utc};
+//!
+//! let office: Calendar = serde_json::from_str(
+//!     r#"{"timezone": "America/New_York", "hours": {"mon-fri": [["09:00", "17:00"]]}}"#,
+//! ).unwrap();
+//! // Friday 16:30 local, two business hours: 30 minutes on Friday, 90 on Monday.
+//! let start: DateTime<Utc> = "2026-11-20T16:30:00-05:00".parse().unwrap();
+//! let due = office.deadline(start, Duration::from_hours(2)).unwrap();
+//! assert_eq!(office.to_local_rfc3339(due), "2026-11-23T10:30:00-05:00");
+//! ```
+
+use chrono::{
+    DateTime, Datelike, Days as ChronoDays, LocalResult, NaiveDate, NaiveDateTime, TimeDelta,
+    TimeZone, Utc,
+};
+use chrono_tz::Tz;
+
+use crate::calendar::{Calendar, Interval};
+use crate::duration::Duration;
+
+/// How far ahead a deadline is searched before giving up (about a hundred years).
+const MAX_DAYS: u32 = 36_600;
+
+/// A deadline that cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    /// The calendar has hours, but none of them open on any day.
+    #[error(
+        "the calendar is never open: every day has empty hours, so a business-time target can never be reached"
+    )]
+    NeverOpen,
+    /// The target lies beyond the search horizon.
+    #[error("the target of {0} lies more than 100 years of open time ahead")]
+    TooFar(Duration),
+    /// The instant is outside the range of dates that can be represented.
+    #[error("the date is out of range")]
+    OutOfRange,
+}
+
+fn delta(d: Duration) -> TimeDelta {
+    TimeDelta::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1_000_000))
+}
+
+fn to_duration(t: TimeDelta) -> Duration {
+    Duration::from_secs(u64::try_from(t.num_seconds()).unwrap_or(0))
+}
+
+/// The instant of a local wall-clock time under the rules above.
+fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        LocalResult::None => {
+            // In a gap: use the offset in force just before it.
+            let mut probe = local;
+            for _ in 0..48 {
+                probe = probe.checked_sub_signed(TimeDelta::hours(1))?;
+                if let Some(before) = tz.from_local_datetime(&probe).earliest() {
+                    let offset = chrono::Offset::fix(before.offset());
+                    return local
+                        .checked_sub_signed(TimeDelta::seconds(i64::from(offset.local_minus_utc())))
+                        .map(|n| Utc.from_utc_datetime(&n));
+                }
+            }
+            None
+        }
+    }
+}
+
+impl Calendar {
+    /// The calendar's time zone.
+    pub fn tz(&self) -> Tz {
+        self.timezone.0
+    }
+
+    /// True when the calendar is a holiday on the local date.
+    pub fn is_holiday(&self, date: NaiveDate) -> bool {
+        self.holidays.contains(&date)
+    }
+
+    /// The open intervals that start on a local date, as instants, in order.
+    pub fn intervals_of_date(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        if self.is_holiday(date) {
+            return Vec::new();
+        }
+        self.intervals_on(date.weekday())
+            .into_iter()
+            .filter_map(|iv| self.instants(date, iv))
+            .collect()
+    }
+
+    fn instants(&self, date: NaiveDate, iv: Interval) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let tz = self.tz();
+        let at = |d: NaiveDate, minutes: u16| -> Option<DateTime<Utc>> {
+            let (d, m) = if minutes >= 1440 {
+                (d.checked_add_days(ChronoDays::new(1))?, minutes - 1440)
+            } else {
+                (d, minutes)
+            };
+            let local = d.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)?;
+            resolve(tz, local)
+        };
+        let start = at(date, iv.start.minutes())?;
+        let end_day = if iv.overnight() {
+            date.checked_add_days(ChronoDays::new(1))?
+        } else {
+            date
+        };
+        let end = at(end_day, iv.end.minutes())?;
+        (end > start).then_some((start, end))
+    }
+
+    /// Open intervals (as instants) that end after `from`, in order, for up to `days` days.
+    fn open_from(
+        &self,
+        from: DateTime<Utc>,
+        days: u32,
+    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
+        let first = from
+            .with_timezone(&self.tz())
+            .date_naive()
+            .pred_opt()
+            .unwrap_or(NaiveDate::MIN);
+        (0..days)
+            .map_while(move |i| first.checked_add_days(ChronoDays::new(u64::from(i))))
+            .flat_map(move |d| self.intervals_of_date(d))
+            .filter(move |(_, end)| *end > from)
+    }
+
+    fn never_open(&self) -> bool {
+        !self.is_always_open() && self.hours.iter().all(|(_, iv)| iv.is_empty())
+    }
+
+    /// True when the calendar is open at the instant.
+    pub fn is_open(&self, t: DateTime<Utc>) -> bool {
+        if self.is_always_open() {
+            return true;
+        }
+        self.open_from(t, 3)
+            .take_while(|(a, _)| *a <= t)
+            .any(|(a, b)| a <= t && t < b)
+    }
+
+    /// The first instant at which the open time since `start` reaches `target`.
+    pub fn deadline(
+        &self,
+        start: DateTime<Utc>,
+        target: Duration,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        if target == Duration::ZERO {
+            return Ok(start);
+        }
+        if self.is_always_open() {
+            return start
+                .checked_add_signed(delta(target))
+                .ok_or(CalendarError::OutOfRange);
+        }
+        if self.never_open() {
+            return Err(CalendarError::NeverOpen);
+        }
+        let mut left = delta(target);
+        for (a, b) in self.open_from(start, MAX_DAYS) {
+            let from = a.max(start);
+            let avail = b - from;
+            if left <= avail {
+                return Ok(from + left);
+            }
+            left -= avail;
+        }
+        Err(CalendarError::TooFar(target))
+    }
+
+    /// The open time between two instants (zero when `to` is not after `from`).
+    pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        if to <= from {
+            return Duration::ZERO;
+        }
+        if self.is_always_open() {
+            return to_duration(to - from);
+        }
+        let days = u32::try_from((to - from).num_days() + 3)
+            .unwrap_or(MAX_DAYS)
+            .min(MAX_DAYS);
+        let mut total = TimeDelta::zero();
+        for (a, b) in self.open_from(from, days) {
+            if a >= to {
+                break;
+            }
+            total += b.min(to) - a.max(from);
+        }
+        to_duration(total)
+    }
+
+    /// The next instant at or after `t` when the calendar is open.
+    pub fn next_open(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.is_always_open() {
+            return Some(t);
+        }
+        if self.never_open() {
+            return None;
+        }
+        self.open_from(t, MAX_DAYS).next().map(|(a, _)| a.max(t))
+    }
+
+    /// Formats an instant as RFC 3339 in the calendar's local offset.
+    pub fn to_local_rfc3339(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.tz())
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+/// Reads an RFC 3339 timestamp, such as `2026-11-20T16:30:00-05:00`.
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            format!("\"{text}\" is not an RFC 3339 timestamp like 2026-11-20T16:30:00-05:00 ({e})")
+        })
+}
