@@ -223,22 +223,33 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// `cases` as a share of `total`: `50.0%`, `<0.1%`.
-pub fn share(cases: u128, total: u128) -> String {
-    if total == 0 {
-        return "-".into();
-    }
-    if cases == total {
-        return "100%".into();
-    }
-    let p = cases as f64 * 100.0 / total as f64;
-    if cases > 0 && p < 0.05 {
+/// A weighted share of cases as a percentage: `2.0%`, `<0.1%`, `100%`.
+pub fn percent(p: f64) -> String {
+    if !p.is_finite() {
+        "-".into()
+    } else if p >= 0.99995 {
+        "100%".into()
+    } else if p > 0.0 && p < 0.0005 {
         "<0.1%".into()
-    } else if p >= 99.95 {
-        ">99.9%".into()
     } else {
-        format!("{p:.1}%")
+        format!("{:.1}%", p * 100.0)
     }
+}
+
+/// How much of the traffic takes a route: its weighted share (of the cases entering at
+/// its start, when there are several starts) and its count of attribute combinations.
+pub fn route_share(row: &flowdrill_core::route::RouteRow, table: &RouteTable) -> String {
+    let from = if table.starts.len() > 1 {
+        format!(" entering at {}", row.route.start)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} of cases{from}; {} of {} combinations",
+        percent(row.share),
+        row.cases,
+        table.total_cases
+    )
 }
 
 /// A list for people: `a, b` or `none`.
@@ -302,9 +313,9 @@ pub fn render_routes(w: &Workflow, table: &RouteTable, width: usize) -> String {
     }
     for (i, row) in table.rows.iter().enumerate() {
         out.push_str(&format!(
-            "\nroute {} ({} of cases)\n",
+            "\nroute {} ({})\n",
             i + 1,
-            share(row.cases, table.total_cases)
+            route_share(row, table)
         ));
         field(&mut out, "when", &row.conditions_text(), width);
         field(&mut out, "path", &path_text(&row.route.steps), width);
@@ -338,18 +349,19 @@ fn md_cell(text: &str) -> String {
 /// The Markdown output of `flowdrill routes`: a pipe table, one row per route.
 pub fn render_routes_markdown(table: &RouteTable) -> String {
     let mut out = String::from(
-        "| # | When | Path | Work | Notified | Outcome | Share |\n\
-         |--:|------|------|------|----------|---------|------:|\n",
+        "| # | Start | When | Path | Work | Notified | Outcome | Share |\n\
+         |--:|-------|------|------|------|----------|---------|------:|\n",
     );
     for (i, row) in table.rows.iter().enumerate() {
         let cells = [
             (i + 1).to_string(),
+            row.route.start.clone(),
             row.conditions_text(),
             path_text(&row.route.steps),
             list_or_none(&row.route.roles()),
             list_or_none(&row.route.notified()),
             outcome_text(&row.route),
-            share(row.cases, table.total_cases),
+            percent(row.share),
         ];
         let cells: Vec<String> = cells.iter().map(|c| md_cell(c)).collect();
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
@@ -362,6 +374,7 @@ struct RoutesJson<'a> {
     file: &'a str,
     workflow: &'a str,
     attributes: &'a [String],
+    starts: &'a [String],
     total_cases: u128,
     routes: Vec<RouteRowJson<'a>>,
 }
@@ -394,6 +407,7 @@ pub fn render_routes_json(
         file,
         workflow: &w.id,
         attributes: &table.attributes,
+        starts: &table.starts,
         total_cases: table.total_cases,
         routes: table
             .rows
@@ -403,11 +417,7 @@ pub fn render_routes_json(
                 number: i + 1,
                 when: row.conditions_text(),
                 cases: row.cases,
-                share: if table.total_cases == 0 {
-                    0.0
-                } else {
-                    row.cases as f64 / table.total_cases as f64
-                },
+                share: row.share,
                 path: path_text(&row.route.steps),
                 roles: row.route.roles(),
                 notified: row.route.notified(),
@@ -756,12 +766,12 @@ mod tests {
 
     #[test]
     fn shares_round_sensibly() {
-        assert_eq!(share(1, 2), "50.0%");
-        assert_eq!(share(1, 3), "33.3%");
-        assert_eq!(share(4, 4), "100%");
-        assert_eq!(share(1, 100_000), "<0.1%");
-        assert_eq!(share(99_999, 100_000), ">99.9%");
-        assert_eq!(share(0, 0), "-");
+        assert_eq!(percent(0.5), "50.0%");
+        assert_eq!(percent(1.0 / 3.0), "33.3%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.00001), "<0.1%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(f64::NAN), "-");
     }
 
     #[test]
@@ -773,7 +783,10 @@ mod tests {
             text.starts_with("mini: 2 routes over 2 cases (sentiment)\n"),
             "{text}"
         );
-        assert!(text.contains("route 1 (50.0% of cases)"), "{text}");
+        assert!(
+            text.contains("route 1 (50.0% of cases; 1 of 2 combinations)"),
+            "{text}"
+        );
         assert!(
             text.contains("    path      post → tone → reply → done\n"),
             "{text}"
@@ -814,7 +827,7 @@ mod tests {
         let md = render_routes_markdown(&table);
         let lines: Vec<&str> = md.lines().collect();
         assert_eq!(lines.len(), 4, "{md}");
-        assert!(lines[0].starts_with("| # | When | Path"));
+        assert!(lines[0].starts_with("| # | Start | When | Path"));
         assert!(
             md.contains("| post → tone → reply → done | agent | none | closed | 50.0% |"),
             "{md}"

@@ -230,12 +230,15 @@ fn routes_text_and_markdown() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     assert!(out.contains("post → tone → reply → done"), "{out}");
-    assert!(out.contains("(50.0% of cases)"), "{out}");
+    assert!(
+        out.contains("(50.0% of cases; 1 of 2 combinations)"),
+        "{out}"
+    );
 
     let o = flowdrill(&s.0, &["routes", "mini.json", "--format", "markdown"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(
-        stdout(&o).starts_with("| # | When | Path |"),
+        stdout(&o).starts_with("| # | Start | When | Path |"),
         "{}",
         stdout(&o)
     );

@@ -120,6 +120,37 @@ impl Guard {
         }
     }
 
+    /// Evaluates the guard on a partial case: `Some(answer)` when the attributes given
+    /// decide it, `None` when it depends on one that is missing.
+    pub fn eval_partial(&self, a: &Assignment) -> Option<bool> {
+        match self {
+            Guard::All(gs) => {
+                let mut unknown = false;
+                for g in gs {
+                    match g.eval_partial(a) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Guard::Any(gs) => {
+                let mut unknown = false;
+                for g in gs {
+                    match g.eval_partial(a) {
+                        Some(true) => return Some(true),
+                        None => unknown = true,
+                        Some(false) => {}
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+            Guard::Not(g) => g.eval_partial(a).map(|b| !b),
+            Guard::Test { attr, test } => a.get(attr).map(|v| test.accepts(v)),
+        }
+    }
+
     /// Visits every attribute test in the guard.
     pub fn for_each_test<'a>(&'a self, f: &mut dyn FnMut(&'a str, &'a Test)) {
         match self {

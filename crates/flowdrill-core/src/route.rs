@@ -197,26 +197,53 @@ impl Knowledge for Concrete<'_> {
         decision: NodeIndex,
         offers: &[Offer],
     ) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
-        for o in offers {
-            for attr in o.guard.map(|g| g.attributes()).unwrap_or_default() {
-                if !self.0.contains_key(attr) && w.attributes.contains_key(attr) {
-                    return Err(RouteError::MissingAttribute {
-                        decision: w.node(decision).id.clone(),
-                        attr: attr.to_string(),
-                        expected: w
-                            .attributes
-                            .get(attr)
-                            .map(|a| a.value_names())
-                            .unwrap_or_default(),
-                    });
+        // Only the attributes needed to decide are required: branches are tried in order
+        // and the first that surely accepts wins; one that cannot be decided stops the case
+        // with the attribute it needs.
+        let missing = |g: &Guard| {
+            let attr = g
+                .attributes()
+                .into_iter()
+                .find(|a| !self.0.contains_key(*a))
+                .unwrap_or_default()
+                .to_string();
+            RouteError::MissingAttribute {
+                decision: w.node(decision).id.clone(),
+                expected: w
+                    .attributes
+                    .get(&attr)
+                    .map(|a| a.value_names())
+                    .unwrap_or_default(),
+                attr,
+            }
+        };
+        let exclusive = matches!(
+            w.node(decision).kind,
+            NodeKind::Decision {
+                matching: crate::model::Matching::Exclusive,
+                ..
+            }
+        );
+        let mut undecided = None;
+        for (i, o) in offers.iter().enumerate() {
+            let Some(g) = o.guard else { continue };
+            match g.eval_partial(self.0) {
+                Some(true) => return Ok(vec![(Some(i), self.clone())]),
+                Some(false) => {}
+                // In an exclusive decision a later branch that surely accepts still decides.
+                None if exclusive => {
+                    undecided.get_or_insert(g);
                 }
+                None => return Err(missing(g)),
             }
         }
-        let pick = offers
-            .iter()
-            .position(|o| o.guard.is_some_and(|g| g.eval(self.0)))
-            .or_else(|| offers.iter().position(|o| o.otherwise));
-        Ok(vec![(pick, self.clone())])
+        if let Some(g) = undecided {
+            return Err(missing(g));
+        }
+        Ok(vec![(
+            offers.iter().position(|o| o.otherwise),
+            self.clone(),
+        )])
     }
 }
 
@@ -620,8 +647,11 @@ pub struct RouteRow {
     /// The cases that take it, as alternatives: each a list of attribute conditions
     /// (attribute, allowed values) that must all hold. Attributes not named may be anything.
     pub conditions: Vec<Vec<(String, Vec<Value>)>>,
-    /// How many of all attribute combinations take this route.
+    /// How many of all attribute combinations take this route (from its start).
     pub cases: u128,
+    /// The share of cases from its start that take this route when attributes are drawn
+    /// with their weights (0 to 1).
+    pub share: f64,
     /// One concrete case that takes the route.
     pub example: Assignment,
 }
@@ -662,7 +692,9 @@ pub struct RouteTable {
     pub attributes: Vec<String>,
     /// The routes, in order of exploration (first branches first).
     pub rows: Vec<RouteRow>,
-    /// The number of all attribute combinations.
+    /// The start nodes; each start's rows cover all attribute combinations once.
+    pub starts: Vec<String>,
+    /// The number of attribute combinations (per start).
     pub total_cases: u128,
 }
 
@@ -674,6 +706,7 @@ pub fn route_table(w: &Workflow) -> Result<RouteTable, RouteError> {
     if starts.is_empty() {
         return Err(RouteError::NoStart);
     }
+    let start_ids = starts.iter().map(|s| w.node(*s).id.clone()).collect();
     let mut finished = Vec::new();
     for s in starts {
         let known = Symbolic {
@@ -697,10 +730,12 @@ pub fn route_table(w: &Workflow) -> Result<RouteTable, RouteError> {
             .map(|(route, set)| RouteRow {
                 conditions: space.describe(&set),
                 cases: space.count(&set),
+                share: space.probability(&set),
                 example: space.full_witness(&set).unwrap_or_default(),
                 route,
             })
             .collect(),
+        starts: start_ids,
         total_cases,
     })
 }

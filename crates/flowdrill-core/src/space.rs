@@ -24,6 +24,8 @@ pub struct TooComplex;
 pub struct Space {
     names: Vec<String>,
     values: Vec<Vec<Value>>,
+    /// Each value's share of cases (normalised weights; equal when none are given).
+    shares: Vec<Vec<f64>>,
     full: Vec<u64>,
 }
 
@@ -45,6 +47,19 @@ impl Space {
         Space {
             names: attrs.keys().cloned().collect(),
             values: attrs.values().map(|a| a.values.clone()).collect(),
+            shares: attrs
+                .values()
+                .map(|a| {
+                    let ws = a
+                        .weights
+                        .clone()
+                        .unwrap_or_else(|| vec![1.0; a.values.len()]);
+                    let total: f64 = ws.iter().sum();
+                    ws.iter()
+                        .map(|w| if total > 0.0 { w / total } else { 0.0 })
+                        .collect()
+                })
+                .collect(),
             full: attrs.values().map(|a| mask_of(a.values.len())).collect(),
         }
     }
@@ -199,21 +214,22 @@ impl Space {
         out
     }
 
-    /// The number of concrete cases in a set (saturating).
-    pub fn count(&self, set: &CaseSet) -> u128 {
-        // Disjointness is not guaranteed, so count via a disjoint copy.
+    /// The set as disjoint cubes (cubes of a set may overlap), or `None` if too complex.
+    fn disjoint(&self, set: &CaseSet) -> Option<Vec<Cube>> {
         let mut disjoint = self.empty();
         for c in &set.0 {
-            let single = CaseSet(vec![c.clone()]);
-            let Ok(fresh) = single.subtract(&disjoint) else {
-                return u128::MAX;
-            };
-            for f in &fresh.0 {
-                disjoint.0.push(f.clone());
-            }
+            let fresh = CaseSet(vec![c.clone()]).subtract(&disjoint).ok()?;
+            disjoint.0.extend(fresh.0);
         }
-        disjoint
-            .0
+        Some(disjoint.0)
+    }
+
+    /// The number of concrete cases in a set (saturating).
+    pub fn count(&self, set: &CaseSet) -> u128 {
+        let Some(cubes) = self.disjoint(set) else {
+            return u128::MAX;
+        };
+        cubes
             .iter()
             .map(|c| {
                 c.0.iter()
@@ -221,6 +237,30 @@ impl Space {
                     .product::<u128>()
             })
             .fold(0u128, u128::saturating_add)
+    }
+
+    /// The share of cases in a set when attributes are drawn independently with their
+    /// weights (0 to 1; NaN if the set is too complex to split).
+    pub fn probability(&self, set: &CaseSet) -> f64 {
+        let Some(cubes) = self.disjoint(set) else {
+            return f64::NAN;
+        };
+        cubes
+            .iter()
+            .map(|c| {
+                c.0.iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        self.shares[i]
+                            .iter()
+                            .enumerate()
+                            .filter(|(b, _)| m & (1 << b) != 0)
+                            .map(|(_, p)| p)
+                            .sum::<f64>()
+                    })
+                    .product::<f64>()
+            })
+            .sum()
     }
 }
 

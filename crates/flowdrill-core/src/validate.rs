@@ -1024,9 +1024,6 @@ impl<'w> Validator<'w> {
             }
         }
         for r in w.roles.values() {
-            if let Some(t) = &r.escalates_to {
-                roles_used.insert(t);
-            }
             if let Some(c) = &r.calendar {
                 cals_used.insert(c);
             }
@@ -1045,13 +1042,19 @@ impl<'w> Validator<'w> {
                 }
             }
         }
-        // A role that is only escalated to by an unused role is still reachable via SLA
-        // ladders; keep the simple rule: used means named anywhere.
+        // Managers of used roles are used too: ladders and escalations reach them.
+        let mut frontier: Vec<&str> = roles_used.iter().copied().collect();
+        while let Some(r) = frontier.pop() {
+            if let Some(t) = w.roles.get(r).and_then(|x| x.escalates_to.as_deref())
+                && roles_used.insert(t)
+            {
+                frontier.push(t);
+            }
+        }
         for (id, role) in w.roles.iter() {
-            let has_escalation = role.escalates_to.is_some();
-            if !roles_used.contains(id.as_str()) && !has_escalation {
+            if !roles_used.contains(id.as_str()) {
                 let msg = format!(
-                    "role \"{id}\" is defined but no task, notification, escalation or SLA uses it"
+                    "role \"{id}\" is defined but no task, notification or SLA uses it, and no role that is used escalates to it"
                 );
                 self.push(Diagnostic::warning(
                     "unused-role",

@@ -152,6 +152,9 @@ fn route_errors_say_what_was_expected() {
         e.to_string(),
         "decision \"which\" needs attribute \"profiles\" (one of new, existing)"
     );
+    // Only the attributes a decision needs are asked for.
+    let r = route(&w, &case(&w, &[("contract", "bad")])).unwrap();
+    assert_eq!(r.outcome.as_deref(), Some("cancelled"));
     let e = route_from(&w, Some("qa-check"), &case(&w, &[])).unwrap_err();
     assert_eq!(e, RouteError::NotAStart("qa-check".into()));
 }
@@ -176,6 +179,9 @@ fn the_table_agrees_with_every_single_route() {
         let text = rows[0].conditions_text();
         assert!(!text.is_empty());
     }
+    // Weighted shares of one start sum to one.
+    let shares: f64 = table.rows.iter().map(|r| r.share).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{shares}");
     // contract=bad is one row for all 6 of its cases.
     let bad = table
         .rows

@@ -419,7 +419,8 @@ fn misplaced_guards_and_exits() {
 #[test]
 fn escalation_cycles_and_unused_declarations() {
     let text = r#"{"flowdrill": 1, "id": "t",
-        "roles": {"a": {"escalates_to": "b"}, "b": {"escalates_to": "a"}, "idle": {}},
+        "roles": {"a": {"escalates_to": "b"}, "b": {"escalates_to": "a"}, "idle": {},
+                  "loner": {"escalates_to": "boss"}, "boss": {}},
         "calendars": {"spare": {"timezone": "UTC"}},
         "attributes": {"unread": ["x", "y"]},
         "nodes": [{"id": "in", "kind": "start"}, {"id": "w", "kind": "task", "role": "a"},
@@ -431,6 +432,14 @@ fn escalation_cycles_and_unused_declarations() {
     for code in ["unused-role", "unused-calendar", "unused-attribute"] {
         assert!(c.contains(&code), "{code} missing from {c:?}");
     }
+    // "b" is used: "a" works and escalates to it. "loner" escalates but does nothing, and
+    // "boss" is only the manager of an unused role.
+    let unused: Vec<&str> = r
+        .with_code("unused-role")
+        .iter()
+        .filter_map(|d| d.location.path.as_deref())
+        .collect();
+    assert_eq!(unused, vec!["roles.idle", "roles.loner", "roles.boss"]);
     // Errors sort before warnings.
     assert_eq!(r.diagnostics[0].severity, Severity::Error);
 }
