@@ -66,7 +66,7 @@ fn to_duration(t: TimeDelta) -> Duration {
 }
 
 /// The instant of a local wall-clock time under the rules above.
-fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
@@ -227,6 +227,30 @@ impl Calendar {
         t.with_timezone(&self.tz())
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     }
+}
+
+/// The first instant at or after `after` that falls on a local date accepted by `on` at
+/// the local time `time` (searching a little over a year ahead).
+pub fn next_local(
+    tz: Tz,
+    after: DateTime<Utc>,
+    time: crate::calendar::TimeOfDay,
+    on: impl Fn(NaiveDate) -> bool,
+) -> Option<DateTime<Utc>> {
+    let first = after.with_timezone(&tz).date_naive();
+    (0..400u64)
+        .filter_map(|i| first.checked_add_days(ChronoDays::new(i)))
+        .filter(|d| on(*d))
+        .filter_map(|d| {
+            let m = time.minutes();
+            let (d, m) = if m >= 1440 {
+                (d.checked_add_days(ChronoDays::new(1))?, m - 1440)
+            } else {
+                (d, m)
+            };
+            resolve(tz, d.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)?)
+        })
+        .find(|t| *t >= after)
 }
 
 /// Reads an RFC 3339 timestamp, such as `2026-11-20T16:30:00-05:00`.

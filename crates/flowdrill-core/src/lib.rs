@@ -45,6 +45,7 @@
 
 pub mod business;
 pub mod calendar;
+pub mod clock;
 pub mod diagnostic;
 pub mod duration;
 pub mod effort;
@@ -56,6 +57,7 @@ pub mod route;
 pub mod sla;
 pub mod space;
 pub mod structure;
+pub mod timeline;
 pub mod validate;
 pub mod value;
 pub mod workflow;

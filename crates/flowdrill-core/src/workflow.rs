@@ -285,9 +285,19 @@ impl Workflow {
 /// Reads a workflow document from JSON text, checking the format version first.
 pub fn parse_document(text: &str) -> Result<Document, ParseError> {
     check_version(text)?;
+    parse_json(text)
+}
+
+/// Reads a calendar file: the calendar object on its own, e.g.
+/// `{"timezone": "America/New_York", "hours": {"mon-fri": [["09:00", "17:00"]]}}`.
+pub fn parse_calendar(text: &str) -> Result<Calendar, ParseError> {
+    parse_json(text)
+}
+
+/// Reads any part of the format from JSON text, with the error's JSON path, line and column.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: Document =
-        serde_path_to_error::deserialize(&mut de).map_err(ParseError::from_serde)?;
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(ParseError::from_serde)?;
     de.end().map_err(|e| ParseError {
         kind: ParseErrorKind::Syntax,
         path: ".".into(),
@@ -295,7 +305,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
         column: e.column(),
         message: "unexpected text after the end of the document".into(),
     })?;
-    Ok(doc)
+    Ok(value)
 }
 
 /// Reads just `"flowdrill"` so that a newer file gets a version error rather than
