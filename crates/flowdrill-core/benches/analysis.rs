@@ -154,6 +154,29 @@ fn main() {
         slow.as_secs_f64() / fast.as_secs_f64()
     );
 
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/workflows");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    println!("check of each example workflow (parse, validate, coverage, SLA feasibility)");
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let with = median(
+            || drop(black_box(flowdrill_core::check(black_box(&text)))),
+            11,
+        );
+        println!("  {name:<28} {with:>12.2?}");
+    }
+    println!();
+
     let office: Calendar = match serde_json::from_str(
         r#"{"timezone": "America/New_York", "hours": {"mon-fri": [["09:00", "12:00"], ["13:00", "17:00"]]},
             "holidays": ["2026-11-26", "2026-12-25"]}"#,

@@ -122,6 +122,9 @@ pub struct SlaClock {
     started: Option<DateTime<Utc>>,
     stopped: Option<DateTime<Utc>>,
     fired: Vec<Fired>,
+    /// While running: the earliest instant a milestone fires (saves recomputing the ladder
+    /// on every event).
+    next_due: Option<DateTime<Utc>>,
 }
 
 impl SlaClock {
@@ -136,6 +139,7 @@ impl SlaClock {
             started: None,
             stopped: None,
             fired: Vec::new(),
+            next_due: None,
         }
     }
 
@@ -232,7 +236,7 @@ impl SlaClock {
     /// Fires every milestone due at or before `now`.
     pub fn advance(&mut self, now: DateTime<Utc>) -> Vec<ClockChange> {
         let mut changes = Vec::new();
-        if self.state != ClockState::Running {
+        if self.state != ClockState::Running || self.next_due.is_none_or(|due| now < due) {
             return changes;
         }
         for f in self.upcoming() {
@@ -244,7 +248,17 @@ impl SlaClock {
                 });
             }
         }
+        self.plan();
         changes
+    }
+
+    /// Recomputes when the next milestone is due (after a start, resume or firing).
+    fn plan(&mut self) {
+        self.next_due = if self.state == ClockState::Running {
+            self.upcoming().first().map(|f| f.at)
+        } else {
+            None
+        };
     }
 
     fn matches(point: &ClockPoint, event: &CaseEvent) -> bool {
@@ -279,6 +293,7 @@ impl SlaClock {
                     self.state = ClockState::Running;
                     self.since = Some(at);
                     self.started = Some(at);
+                    self.plan();
                     changes.push(ClockChange::Started { at });
                     // Starting inside a pause node is not possible to know here; the
                     // case's next events decide.
@@ -302,6 +317,7 @@ impl SlaClock {
                 {
                     self.since = Some(at);
                     self.state = ClockState::Running;
+                    self.plan();
                     changes.push(ClockChange::Resumed { at });
                     changes.extend(self.advance(at));
                 }

@@ -50,6 +50,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod effort;
 pub mod error;
+pub mod feasibility;
 pub mod guard;
 pub mod keyed;
 pub mod model;

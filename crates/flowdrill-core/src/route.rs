@@ -654,6 +654,9 @@ pub struct RouteRow {
     pub share: f64,
     /// One concrete case that takes the route.
     pub example: Assignment,
+    /// The cases that take the route, as a set for further analysis.
+    #[serde(skip)]
+    pub set: CaseSet,
 }
 
 impl RouteRow {
@@ -733,6 +736,7 @@ pub fn route_table(w: &Workflow) -> Result<RouteTable, RouteError> {
                 share: space.probability(&set),
                 example: space.full_witness(&set).unwrap_or_default(),
                 route,
+                set,
             })
             .collect(),
         starts: start_ids,

@@ -31,6 +31,10 @@
 //! | `no-staff` | warning | a role with tasks but no staff |
 //! | `empty-milestone` | warning | an escalation milestone that does nothing |
 //! | `coverage-too-complex` | warning | decision coverage was not checked exhaustively |
+//! | `calendar-never-open` | error | a calendar with hours that never open |
+//! | `sla-infeasible` | error | even the fastest work on a route breaches an SLA rule (see [`crate::feasibility`]) |
+//! | `sla-at-risk` | warning | typical work on a route breaches an SLA rule whenever the case arrives |
+//! | `sla-breach-window` | warning | typical work breaches an SLA rule for cases arriving in part of the week |
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -86,6 +90,15 @@ pub fn validate(w: &Workflow) -> Report {
     v.coverage();
     v.unused();
     v.escalation();
+    v.calendars();
+    // Timing analysis needs a sound graph: only run it when nothing above is an error.
+    if !v
+        .out
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
+        v.out.extend(crate::feasibility::sla_feasibility(w));
+    }
     let mut diagnostics = v.out;
     diagnostics.sort_by_key(|d| d.severity);
     Report { diagnostics }
@@ -1092,6 +1105,21 @@ impl<'w> Validator<'w> {
                     "unused-calendar",
                     msg,
                     Location::path(format!("calendars.{id}")),
+                ));
+            }
+        }
+    }
+
+    fn calendars(&mut self) {
+        for (id, cal) in self.w.calendars.iter() {
+            if !cal.is_always_open() && cal.hours.iter().all(|(_, iv)| iv.is_empty()) {
+                let msg = format!(
+                    "calendar \"{id}\" has hours but is never open, so no business-time target on it can be reached; give it open intervals or drop \"hours\" for 24/7"
+                );
+                self.push(Diagnostic::error(
+                    "calendar-never-open",
+                    msg,
+                    Location::path(format!("calendars.{id}.hours")),
                 ));
             }
         }

@@ -58,9 +58,19 @@ fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
 }
 
 #[test]
-fn the_fixture_is_clean() {
+fn feasibility_finds_the_crisis_rule_cannot_be_met() {
+    // Legal's review alone takes two hours; the crisis rule allows ninety minutes.
     let r = flowdrill_core::validate(&load(DESK));
-    assert!(r.is_clean(), "{:#?}", r.diagnostics);
+    let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec!["sla-infeasible"], "{:#?}", r.diagnostics);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.location.path.as_deref(), Some("slas[1]"));
+    assert!(
+        d.message
+            .contains("even the fastest work takes at least 2h on the clock"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]

@@ -1,0 +1,243 @@
+//! SLA feasibility: can each route meet each SLA rule that applies to it, and when not?
+//!
+//! For every rule and every route whose cases the rule applies to, the route is put on
+//! the calendar for arrivals at every hour of a reference week (the first week from
+//! Monday 5 January 2026 in which no calendar of the workflow has a holiday), once with
+//! the fastest work the effort distributions allow and once with typical (mean) work, in
+//! each role's open hours and without queueing. The rule's clock then runs along it:
+//!
+//! - `sla-infeasible` (error): even the fastest work breaches the target for every arrival
+//!   — e.g. a one-hour SLA on a route with ninety minutes of work;
+//! - `sla-at-risk` (warning): typical work breaches it for every arrival;
+//! - `sla-breach-window` (warning): typical work breaches it for arrivals in part of the
+//!   week — e.g. a 24/7 SLA served by a 9–5 team, for posts arriving Friday night.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::business::resolve;
+use crate::clock::ClockState;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::duration::Duration;
+use crate::route::{RouteRow, route_table};
+use crate::space::{CaseSet, Space};
+use crate::timeline::{Pace, run_clocks, timeline};
+use crate::workflow::Workflow;
+
+/// Monday of the reference week: the first from 5 January 2026 with no holiday in any of
+/// the workflow's calendars.
+fn reference_monday(w: &Workflow) -> NaiveDate {
+    let first = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    (0..52u64)
+        .filter_map(|k| first.checked_add_days(chrono::Days::new(7 * k)))
+        .find(|mon| {
+            (0..7u64).all(|i| {
+                mon.checked_add_days(chrono::Days::new(i))
+                    .is_some_and(|d| w.calendars.values().all(|c| !c.is_holiday(d)))
+            })
+        })
+        .unwrap_or(first)
+}
+
+#[derive(Clone, Copy)]
+struct Outcome {
+    met: bool,
+    used: Duration,
+}
+
+/// Runs a route once for an arrival and measures every given rule on it (`None` for a rule
+/// whose clock does not start on the route).
+fn measure(
+    w: &Workflow,
+    row: &RouteRow,
+    rules: &[usize],
+    arrival: DateTime<Utc>,
+    pace: Pace,
+) -> Vec<Option<Outcome>> {
+    let Ok(steps) = timeline(w, &row.route, arrival, pace) else {
+        return vec![None; rules.len()];
+    };
+    let end = steps.last().map(|s| s.leave).unwrap_or(arrival);
+    let clocks = run_clocks(
+        w,
+        rules.iter().filter_map(|r| w.slas.get(*r)),
+        arrival,
+        &steps,
+        row.route.outcome.is_some(),
+    );
+    clocks
+        .iter()
+        .map(|clock| match clock.state() {
+            ClockState::NotStarted => None,
+            ClockState::Met => Some(Outcome {
+                met: true,
+                used: clock.used_at(end),
+            }),
+            _ => Some(Outcome {
+                met: false,
+                used: clock.used_at(clock.stopped_at().unwrap_or(end)),
+            }),
+        })
+        .collect()
+}
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// `Fri 17:00–Mon 09:00` style ranges for runs of breaching hours (hour 0 = Monday 00:00);
+/// a run over the end of the week joins the one at its start.
+fn windows(hours: &[bool]) -> String {
+    let n = hours.len();
+    let label = |h: usize| format!("{} {:02}:00", DAYS[(h / 24) % 7], h % 24);
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut h = 0;
+    while h < n {
+        if !hours[h] {
+            h += 1;
+            continue;
+        }
+        let start = h;
+        while h < n && hours[h] {
+            h += 1;
+        }
+        runs.push((start, h - 1));
+    }
+    if runs.len() > 1
+        && let (Some(&(0, first_end)), Some(&(last_start, last_end))) = (runs.first(), runs.last())
+        && last_end + 1 == n
+    {
+        runs.remove(0);
+        if let Some(last) = runs.last_mut() {
+            *last = (last_start, first_end);
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                label(a)
+            } else {
+                format!("{}–{}", label(a), label(b))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// SLA feasibility diagnostics for a workflow (see the module documentation).
+pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if w.slas.is_empty() {
+        return out;
+    }
+    let Ok(table) = route_table(w) else {
+        return out;
+    };
+    let space = Space::new(&w.attributes);
+    // Arrivals on the hour through the reference week, in the workflow's first calendar's
+    // zone (UTC without calendars); breach windows are reported in that zone.
+    let tz = w
+        .calendars
+        .values()
+        .next()
+        .map(|c| c.tz())
+        .unwrap_or(chrono_tz::UTC);
+    let monday = reference_monday(w);
+    let arrivals: Vec<DateTime<Utc>> = (0..168u32)
+        .filter_map(|h| {
+            let day = monday.checked_add_days(chrono::Days::new(u64::from(h / 24)))?;
+            resolve(tz, day.and_hms_opt(h % 24, 0, 0)?)
+        })
+        .collect();
+    let applies: Vec<Option<CaseSet>> = w
+        .slas
+        .iter()
+        .map(|rule| match &rule.when {
+            Some(g) => space.guard_set(g).ok(),
+            None => Some(space.full()),
+        })
+        .collect();
+    let mut found: Vec<(usize, usize, Diagnostic)> = Vec::new();
+    for (n, row) in table.rows.iter().enumerate() {
+        let rules: Vec<usize> = (0..w.slas.len())
+            .filter(|r| {
+                applies[*r]
+                    .as_ref()
+                    .is_some_and(|set| row.set.intersect(set).is_ok_and(|s| !s.is_empty()))
+            })
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let typical: Vec<Vec<Option<Outcome>>> = arrivals
+            .iter()
+            .map(|a| measure(w, row, &rules, *a, Pace::Typical))
+            .collect();
+        for (k, &ri) in rules.iter().enumerate() {
+            let rule = &w.slas[ri];
+            let typ: Vec<Option<Outcome>> = typical.iter().map(|o| o[k]).collect();
+            if typ.iter().all(Option::is_none) {
+                continue; // the clock does not start on this route
+            }
+            let loc = Location::path(format!("slas[{ri}]"));
+            let what = format!(
+                "SLA \"{}\" ({} on {}) on route {} ({})",
+                rule.id,
+                rule.target,
+                rule.calendar.as_deref().unwrap_or("a 24/7 clock"),
+                n + 1,
+                row.conditions_text()
+            );
+            // Faster work never finishes later, so the fastest pace matters only when the
+            // typical one breaches for every arrival; stop at the first arrival it meets.
+            if typ.iter().flatten().all(|o| !o.met) {
+                let mut best: Option<Duration> = None;
+                let mut feasible = false;
+                for a in &arrivals {
+                    if let Some(o) = measure(w, row, &[ri], *a, Pace::Fastest)
+                        .first()
+                        .copied()
+                        .flatten()
+                    {
+                        if o.met {
+                            feasible = true;
+                            break;
+                        }
+                        best = Some(best.map_or(o.used, |b| b.min(o.used)));
+                    }
+                }
+                if !feasible {
+                    let best = best.unwrap_or_default();
+                    let msg = format!(
+                        "{what} cannot be met: even the fastest work takes at least {best} on the clock"
+                    );
+                    found.push((ri, n, Diagnostic::error("sla-infeasible", msg, loc)));
+                    continue;
+                }
+            }
+            let breach: Vec<bool> = typ.iter().map(|o| o.is_some_and(|o| !o.met)).collect();
+            let started = typ.iter().filter(|o| o.is_some()).count();
+            let breaches = breach.iter().filter(|b| **b).count();
+            if breaches == 0 {
+                continue;
+            }
+            let d = if breaches == started {
+                let mut used: Vec<Duration> = typ.iter().flatten().map(|o| o.used).collect();
+                used.sort();
+                let median = used.get(used.len() / 2).copied().unwrap_or_default();
+                let msg = format!(
+                    "{what} is breached by a typical case arriving at any time: typical work takes {median} on the clock"
+                );
+                Diagnostic::warning("sla-at-risk", msg, loc)
+            } else {
+                let msg = format!(
+                    "{what} is breached by a typical case arriving {} ({}): {breaches} of 168 hourly arrivals",
+                    windows(&breach),
+                    tz.name()
+                );
+                Diagnostic::warning("sla-breach-window", msg, loc)
+            };
+            found.push((ri, n, d));
+        }
+    }
+    found.sort_by_key(|(r, n, _)| (*r, *n));
+    out.extend(found.into_iter().map(|(_, _, d)| d));
+    out
+}
