@@ -22,6 +22,10 @@ pub enum Command {
     Routes(RoutesArgs),
     /// Follow one case through a workflow, step by step
     Route(RouteArgs),
+    /// When a business-time target falls due on a calendar
+    Deadline(DeadlineArgs),
+    /// The open (business) time between two instants on a calendar
+    Elapsed(ElapsedArgs),
 }
 
 /// Arguments of `flowdrill check`.
@@ -61,9 +65,49 @@ pub struct RouteArgs {
     /// The start node to enter at (needed when the workflow has several)
     #[arg(long, value_name = "ID")]
     pub start: Option<String>,
+    /// Time the route for a case arriving at this RFC 3339 instant and show its SLA
+    /// deadlines, e.g. --at 2026-11-20T16:30:00-05:00
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = RouteFormat::Text)]
     pub format: RouteFormat,
+}
+
+/// Arguments of `flowdrill deadline`.
+#[derive(Debug, Args)]
+pub struct DeadlineArgs {
+    /// Calendar file: one calendar object, e.g.
+    /// {"timezone": "America/New_York", "hours": {"mon-fri": [["09:00", "17:00"]]}}
+    #[arg(long, value_name = "CAL.json")]
+    pub calendar: PathBuf,
+    /// When the clock starts, e.g. 2026-11-20T16:30:00-05:00
+    #[arg(long, value_name = "RFC3339")]
+    pub start: String,
+    /// The business-time target, e.g. 2h, 1h30m, 3d (a day is 24 open hours)
+    #[arg(long, value_name = "DURATION")]
+    pub within: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TimeFormat::Text)]
+    pub format: TimeFormat,
+}
+
+/// Arguments of `flowdrill elapsed`.
+#[derive(Debug, Args)]
+pub struct ElapsedArgs {
+    /// Calendar file: one calendar object, e.g.
+    /// {"timezone": "UTC", "hours": {"mon-fri": [["08:00", "17:00"]]}}
+    #[arg(long, value_name = "CAL.json")]
+    pub calendar: PathBuf,
+    /// The first instant, e.g. 2026-11-20T21:00:00Z
+    #[arg(long, value_name = "RFC3339")]
+    pub from: String,
+    /// The second instant (zero open time when it is not after --from)
+    #[arg(long, value_name = "RFC3339")]
+    pub to: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TimeFormat::Text)]
+    pub format: TimeFormat,
 }
 
 /// Output formats of `flowdrill check`.
@@ -93,6 +137,15 @@ pub enum RouteFormat {
     /// One line per step, for a terminal
     Text,
     /// The route as JSON
+    Json,
+}
+
+/// Output formats of `flowdrill deadline` and `flowdrill elapsed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeFormat {
+    /// The answer alone, on one line
+    Text,
+    /// The answer and its inputs as a JSON object
     Json,
 }
 
@@ -156,7 +209,63 @@ mod tests {
             vec![("a".into(), "1".into()), ("b".into(), "x".into())]
         );
         assert_eq!(args.start.as_deref(), Some("post"));
+        assert_eq!(args.at, None);
         assert_eq!(args.format, RouteFormat::Text);
+    }
+
+    #[test]
+    fn deadline_takes_its_inputs_as_text() {
+        let cli = Cli::try_parse_from([
+            "flowdrill",
+            "deadline",
+            "--calendar",
+            "office.json",
+            "--start",
+            "2026-11-20T16:30:00-05:00",
+            "--within",
+            "2h",
+        ])
+        .unwrap();
+        let Command::Deadline(args) = cli.command else {
+            panic!("expected the deadline subcommand");
+        };
+        assert_eq!(args.calendar, PathBuf::from("office.json"));
+        assert_eq!(args.start, "2026-11-20T16:30:00-05:00");
+        assert_eq!(args.within, "2h");
+        assert_eq!(args.format, TimeFormat::Text);
+    }
+
+    #[test]
+    fn elapsed_needs_both_ends() {
+        assert!(
+            Cli::try_parse_from([
+                "flowdrill",
+                "elapsed",
+                "--calendar",
+                "c.json",
+                "--from",
+                "2026-11-20T21:00:00Z",
+            ])
+            .is_err()
+        );
+        let cli = Cli::try_parse_from([
+            "flowdrill",
+            "elapsed",
+            "--calendar",
+            "c.json",
+            "--from",
+            "2026-11-20T21:00:00Z",
+            "--to",
+            "2026-11-23T09:30:00Z",
+            "--format",
+            "json",
+        ])
+        .unwrap();
+        let Command::Elapsed(args) = cli.command else {
+            panic!("expected the elapsed subcommand");
+        };
+        assert_eq!(args.to, "2026-11-23T09:30:00Z");
+        assert_eq!(args.format, TimeFormat::Json);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::io;
 
+use flowdrill_core::business::CalendarError;
+use flowdrill_core::timeline::TimelineError;
 use flowdrill_core::{ParseError, RouteError};
 
 /// Why a command could not do its work. Displayed after `error: ` as one line.
@@ -15,7 +17,7 @@ pub enum CliError {
         /// What went wrong.
         source: io::Error,
     },
-    /// A file is not a readable workflow.
+    /// A file is not a readable workflow (or calendar).
     Parse {
         /// The file as named on the command line.
         file: String,
@@ -29,6 +31,27 @@ pub enum CliError {
         /// Why.
         source: RouteError,
     },
+    /// A command-line value could not be read (a timestamp or a duration).
+    Arg {
+        /// The option, e.g. `--start`.
+        flag: &'static str,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A deadline could not be computed on a calendar.
+    Calendar {
+        /// The calendar file as named on the command line.
+        file: String,
+        /// Why.
+        source: CalendarError,
+    },
+    /// A route could not be put on the calendar.
+    Timeline {
+        /// The workflow file as named on the command line.
+        file: String,
+        /// Why.
+        source: TimelineError,
+    },
     /// Output could not be written as JSON.
     Json(serde_json::Error),
 }
@@ -41,6 +64,9 @@ impl fmt::Display for CliError {
             }
             CliError::Parse { file, source } => write!(f, "{file}: {source}"),
             CliError::Route { file, source } => write!(f, "{file}: {source}"),
+            CliError::Arg { flag, message } => write!(f, "{flag}: {message}"),
+            CliError::Calendar { file, source } => write!(f, "{file}: {source}"),
+            CliError::Timeline { file, source } => write!(f, "{file}: {source}"),
             CliError::Json(e) => write!(f, "cannot write JSON: {e}"),
         }
     }
@@ -52,6 +78,9 @@ impl std::error::Error for CliError {
             CliError::Read { source, .. } => Some(source),
             CliError::Parse { source, .. } => Some(source),
             CliError::Route { source, .. } => Some(source),
+            CliError::Arg { .. } => None,
+            CliError::Calendar { source, .. } => Some(source),
+            CliError::Timeline { source, .. } => Some(source),
             CliError::Json(e) => Some(e),
         }
     }
@@ -98,5 +127,28 @@ mod tests {
             source: RouteError::NoStart,
         };
         assert_eq!(e.to_string(), "w.json: the workflow has no start node");
+    }
+
+    #[test]
+    fn argument_errors_name_the_option() {
+        let e = CliError::Arg {
+            flag: "--within",
+            message: "\"1.5h\" is not a duration".into(),
+        };
+        assert_eq!(e.to_string(), "--within: \"1.5h\" is not a duration");
+    }
+
+    #[test]
+    fn calendar_errors_name_the_calendar_file() {
+        let e = CliError::Calendar {
+            file: "never.json".into(),
+            source: CalendarError::NeverOpen,
+        };
+        let text = e.to_string();
+        assert!(
+            text.starts_with("never.json: the calendar is never open"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{text}");
     }
 }

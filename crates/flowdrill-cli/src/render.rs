@@ -1,10 +1,37 @@
-//! Rendering of reports, route tables and routes as text, Markdown and JSON.
+//! Rendering of reports, route tables, routes and business-time answers as text,
+//! Markdown and JSON.
 //!
 //! Every function here is pure: it takes core results and returns the text to print.
 
+use chrono::{DateTime, SecondsFormat, Utc};
+use flowdrill_core::clock::ClockState;
 use flowdrill_core::route::{Step, describe_case};
-use flowdrill_core::{Assignment, Diagnostic, Location, Report, Route, RouteTable, Workflow};
+use flowdrill_core::timeline::{LadderStep, RouteSla, TimedStep};
+use flowdrill_core::{
+    Assignment, Calendar, Diagnostic, Duration, Location, Report, Route, RouteTable, Workflow,
+};
 use serde::Serialize;
+
+/// An instant as RFC 3339: in the calendar's local offset (`Some(calendar)`), or in UTC
+/// with a `Z` (`None`), the way the core writes instants in JSON.
+pub fn rfc3339(calendar: Option<&Calendar>, t: DateTime<Utc>) -> String {
+    match calendar {
+        Some(c) => c.to_local_rfc3339(t),
+        None => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    }
+}
+
+/// An instant for a table column: `Fri 20 Nov 16:34 -05:00`, in the calendar's local time
+/// (UTC, `+00:00`, without one).
+pub fn short_time(calendar: Option<&Calendar>, t: DateTime<Utc>) -> String {
+    match calendar {
+        Some(c) => t.with_timezone(&c.tz()).format(SHORT_TIME).to_string(),
+        None => t.format(SHORT_TIME).to_string(),
+    }
+}
+
+/// The `chrono` format of [`short_time`].
+const SHORT_TIME: &str = "%a %d %b %H:%M %:z";
 
 /// The width text output is wrapped to.
 pub const WIDTH: usize = 100;
@@ -471,17 +498,40 @@ fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The text output of `flowdrill route`: one line per step (number, lane, kind, step,
-/// role, the label of the edge taken), then notifications, work and outcome.
-pub fn render_route(w: &Workflow, case: &Assignment, route: &Route) -> String {
+/// A route put on the calendar, for `flowdrill route --at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteTiming {
+    /// When each step is entered and left at a typical pace; the start step is entered
+    /// at the arrival.
+    pub timeline: Vec<TimedStep>,
+    /// What each SLA rule that applies to the case says.
+    pub slas: Vec<RouteSla>,
+}
+
+/// The calendar whose zone a route's times are shown in: the workflow's first calendar, or
+/// `None` (UTC) when it has none.
+pub fn display_calendar(w: &Workflow) -> Option<&Calendar> {
+    w.calendars.values().next()
+}
+
+/// The text output of `flowdrill route`: one line per step (number, entry time when timed,
+/// lane, kind, step, role, the label of the edge taken), then notifications, work and
+/// outcome, and, when timed, the SLA picture.
+pub fn render_route(
+    w: &Workflow,
+    case: &Assignment,
+    route: &Route,
+    timing: Option<&RouteTiming>,
+) -> String {
     let mut out = format!(
         "{}: route for {} from \"{}\"\n\n",
         workflow_title(w),
         describe_case(case),
         route.start
     );
+    let zone = display_calendar(w);
     let mut rows = vec![
-        ["#", "lane", "kind", "step", "role", "via"]
+        ["#", "at", "lane", "kind", "step", "role", "via"]
             .map(String::from)
             .to_vec(),
     ];
@@ -491,8 +541,14 @@ pub fn render_route(w: &Workflow, case: &Assignment, route: &Route) -> String {
         } else {
             format!("{} ({})", s.name, s.node)
         };
+        let at = timing
+            .and_then(|t| t.timeline.get(i))
+            .filter(|t| t.node == s.node)
+            .map(|t| short_time(zone, t.enter))
+            .unwrap_or_default();
         rows.push(vec![
             (i + 1).to_string(),
+            at,
             s.lane.clone(),
             s.kind.to_string(),
             step,
@@ -522,7 +578,108 @@ pub fn render_route(w: &Workflow, case: &Assignment, route: &Route) -> String {
         }
         _ => out.push_str(&format!("outcome: {outcome}\n")),
     }
+    if let Some(timing) = timing {
+        out.push('\n');
+        out.push_str(&render_slas(w, timing));
+    }
     out
+}
+
+/// The SLA section of `flowdrill route --at`:
+///
+/// ```text
+/// SLAs (case arriving 2026-11-20T16:30:00-05:00):
+///   reply — Reply within one business hour: 1h on office; due 2026-11-23T09:30:00-05:00; typical case: met at 2026-11-20T16:45:00-05:00
+///       75%   2026-11-23T09:15:00-05:00  notify lead
+///       100%  2026-11-23T09:30:00-05:00  notify lead; flag
+/// ```
+///
+/// The arrival is shown in the zone of [`display_calendar`]; a rule's times in its own
+/// calendar's zone, or in UTC when it counts around the clock.
+pub fn render_slas(w: &Workflow, timing: &RouteTiming) -> String {
+    let arrival = timing.timeline.first();
+    let mut out = match arrival {
+        Some(a) => format!(
+            "SLAs (case arriving {}):",
+            rfc3339(display_calendar(w), a.enter)
+        ),
+        None => "SLAs:".to_string(),
+    };
+    if timing.slas.is_empty() {
+        out.push_str(" none apply to this case\n");
+        return out;
+    }
+    out.push('\n');
+    for sla in &timing.slas {
+        out.push_str(&render_sla(w, sla, arrival));
+    }
+    out
+}
+
+/// One rule of the SLA section: its summary line, then its escalation ladder.
+fn render_sla(w: &Workflow, sla: &RouteSla, arrival: Option<&TimedStep>) -> String {
+    // Times in the rule's calendar's zone, else in the zone of the section's header.
+    let cal = sla
+        .calendar
+        .as_ref()
+        .and_then(|c| w.calendars.get(c))
+        .or_else(|| display_calendar(w));
+    let mut out = format!("  {}", sla.rule);
+    if let Some(name) = &sla.name {
+        out.push_str(&format!(" — {name}"));
+    }
+    match &sla.calendar {
+        Some(c) => out.push_str(&format!(": {} on {c}", sla.target)),
+        None => out.push_str(&format!(": {} around the clock", sla.target)),
+    }
+    let Some(started) = sla.started else {
+        out.push_str("; does not start on this route\n");
+        return out;
+    };
+    if arrival.is_none_or(|a| a.enter != started) {
+        out.push_str(&format!("; starts {}", rfc3339(cal, started)));
+    }
+    match sla.deadline {
+        Some(due) => out.push_str(&format!("; due {}", rfc3339(cal, due))),
+        None => out.push_str("; never due (its calendar does not open in time)"),
+    }
+    let stopped = sla.stopped.map(|t| rfc3339(cal, t));
+    let typical = match (sla.state, stopped) {
+        (ClockState::Met, Some(t)) => format!("met at {t}"),
+        (ClockState::Met, None) => "met".to_string(),
+        (ClockState::Breached, Some(t)) => format!("breached, stops at {t}"),
+        (ClockState::Breached, None) => "breached".to_string(),
+        (ClockState::Running, _) => "still running when the route ends".to_string(),
+        (ClockState::Paused, _) => "paused when the route ends".to_string(),
+        (ClockState::NotStarted, _) => "not started".to_string(),
+    };
+    out.push_str(&format!("; typical case: {typical}\n"));
+    let width = sla
+        .ladder
+        .iter()
+        .map(|l| l.at.chars().count())
+        .max()
+        .unwrap_or(0);
+    for rung in &sla.ladder {
+        let when = rung
+            .instant
+            .map(|t| rfc3339(cal, t))
+            .unwrap_or_else(|| "-".to_string());
+        let line = format!("      {:<width$}  {when}  {}", rung.at, rung_actions(rung));
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// What a rung of a ladder does: `notify lead, manager; reassign to desk; flag`.
+pub fn rung_actions(rung: &LadderStep) -> String {
+    let mut parts = Vec::new();
+    if !rung.notify.is_empty() {
+        parts.push(format!("notify {}", rung.notify.join(", ")));
+    }
+    parts.extend(rung.actions.iter().cloned());
+    parts.join("; ")
 }
 
 #[derive(Serialize)]
@@ -534,14 +691,23 @@ struct RouteJson<'a> {
     roles: Vec<&'a str>,
     notified: Vec<&'a str>,
     route: &'a Route,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<&'a [TimedStep]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slas: Option<&'a [RouteSla]>,
 }
 
-/// The JSON output of `flowdrill route`: the case, a summary and the full route.
+/// The JSON output of `flowdrill route`: the case, a summary and the full route; when
+/// timed, also the arrival (`at`), the `timeline` and the `slas`, with every instant in
+/// UTC.
 pub fn render_route_json(
     file: &str,
     w: &Workflow,
     case: &Assignment,
     route: &Route,
+    timing: Option<&RouteTiming>,
 ) -> Result<String, serde_json::Error> {
     let doc = RouteJson {
         file,
@@ -551,8 +717,61 @@ pub fn render_route_json(
         roles: route.roles(),
         notified: route.notified(),
         route,
+        at: timing
+            .and_then(|t| t.timeline.first())
+            .map(|a| rfc3339(None::<&Calendar>, a.enter)),
+        timeline: timing.map(|t| t.timeline.as_slice()),
+        slas: timing.map(|t| t.slas.as_slice()),
     };
     serde_json::to_string_pretty(&doc).map(|s| s + "\n")
+}
+
+/// The answer of `flowdrill deadline`, with its instants in the calendar's local offset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineReport {
+    /// When the target is reached, e.g. `2026-11-23T10:30:00-05:00`.
+    pub deadline: String,
+    /// The calendar file as named on the command line.
+    pub calendar: String,
+    /// When the clock starts.
+    pub start: String,
+    /// The business-time target.
+    pub within: Duration,
+}
+
+/// The text output of `flowdrill deadline`: the deadline alone, on one line.
+pub fn render_deadline(r: &DeadlineReport) -> String {
+    format!("{}\n", r.deadline)
+}
+
+/// The JSON output of `flowdrill deadline`: the deadline and its inputs.
+pub fn render_deadline_json(r: &DeadlineReport) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(r).map(|s| s + "\n")
+}
+
+/// The answer of `flowdrill elapsed`, with its instants in the calendar's local offset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElapsedReport {
+    /// The open time between the instants, e.g. `1h30m`.
+    pub elapsed: Duration,
+    /// The same in seconds.
+    pub seconds: u64,
+    /// The calendar file as named on the command line.
+    pub calendar: String,
+    /// The first instant.
+    pub from: String,
+    /// The second instant.
+    pub to: String,
+}
+
+/// The text output of `flowdrill elapsed`: the open time alone, on one line (`0s` for none).
+pub fn render_elapsed(r: &ElapsedReport) -> String {
+    format!("{}\n", r.elapsed)
+}
+
+/// The JSON output of `flowdrill elapsed`: the open time, in seconds too, and its inputs.
+pub fn render_elapsed_json(r: &ElapsedReport) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(r).map(|s| s + "\n")
 }
 
 #[cfg(test)]
@@ -574,6 +793,43 @@ mod tests {
 
     fn mini() -> Workflow {
         Workflow::from_json(MINI).unwrap()
+    }
+
+    /// MINI with an office calendar, a 15-minute reply on it and two SLA rules.
+    const DESK: &str = r#"{"flowdrill":1,"id":"desk",
+        "calendars":{"office":{"timezone":"America/New_York",
+                               "hours":{"mon-fri":[["09:00","17:00"]]}}},
+        "roles":{"agent":{"staff":2,"calendar":"office","escalates_to":"lead"},
+                 "lead":{"staff":1}},
+        "attributes":{"sentiment":["positive","negative"]},
+        "nodes":[{"id":"post","kind":"start"},
+                 {"id":"tone","kind":"decision","question":"Is the post positive?"},
+                 {"id":"reply","kind":"task","role":"agent","effort":"15m"},
+                 {"id":"done","kind":"end","outcome":"closed"},
+                 {"id":"leave","kind":"end","outcome":"let-stand"}],
+        "edges":[{"from":"post","to":"tone"},
+                 {"from":"tone","to":"leave","when":{"sentiment":"positive"}},
+                 {"from":"tone","to":"reply","when":{"sentiment":"negative"}},
+                 {"from":"reply","to":"done"}],
+        "slas":[{"id":"reply","name":"Reply within one business hour",
+                 "stop":{"leave":"reply"},"target":"1h","calendar":"office",
+                 "escalation":[{"at":"75%","notify":"lead"},
+                               {"at":"100%","notify_manager":true,"flag":true}]},
+                {"id":"close","start":{"leave":"reply"},"target":"1d"}]}"#;
+
+    /// The DESK route for a case, timed for an arrival on Friday 20 November 2026 at
+    /// 16:30 in New York.
+    fn timed(sentiment: &str) -> (Workflow, Assignment, Route, RouteTiming) {
+        use flowdrill_core::timeline::{Pace, route_slas, timeline};
+        let w = Workflow::from_json(DESK).unwrap();
+        let case = flowdrill_core::route::parse_assignment(&w, [("sentiment", sentiment)]).unwrap();
+        let route = flowdrill_core::route::route_from(&w, None, &case).unwrap();
+        let at = flowdrill_core::business::parse_instant("2026-11-20T16:30:00-05:00").unwrap();
+        let timing = RouteTiming {
+            timeline: timeline(&w, &route, at, Pace::Typical).unwrap(),
+            slas: route_slas(&w, &route, &case, at).unwrap(),
+        };
+        (w, case, route, timing)
     }
 
     fn step(node: &str, lane: &str) -> Step {
@@ -854,7 +1110,7 @@ mod tests {
         let case =
             flowdrill_core::route::parse_assignment(&w, [("sentiment", "negative")]).unwrap();
         let route = flowdrill_core::route::route_from(&w, None, &case).unwrap();
-        let text = render_route(&w, &case, &route);
+        let text = render_route(&w, &case, &route, None);
         assert!(
             text.starts_with("mini: route for sentiment=negative from \"post\"\n"),
             "{text}"
@@ -896,9 +1152,178 @@ mod tests {
             flowdrill_core::route::parse_assignment(&w, [("sentiment", "positive")]).unwrap();
         let route = flowdrill_core::route::route_from(&w, None, &case).unwrap();
         let v: serde_json::Value =
-            serde_json::from_str(&render_route_json("m.json", &w, &case, &route).unwrap()).unwrap();
+            serde_json::from_str(&render_route_json("m.json", &w, &case, &route, None).unwrap())
+                .unwrap();
         assert_eq!(v["case"]["sentiment"], "positive");
         assert_eq!(v["route"]["outcome"], "let-stand");
         assert_eq!(v["path"], "post → tone → leave");
+        assert!(v.get("at").is_none(), "untimed routes have no \"at\"");
+        assert!(v.get("slas").is_none(), "untimed routes have no \"slas\"");
+    }
+
+    #[test]
+    fn instants_show_in_the_calendar_zone_or_utc() {
+        let w = Workflow::from_json(DESK).unwrap();
+        let office = display_calendar(&w);
+        assert!(office.is_some());
+        let t = flowdrill_core::business::parse_instant("2026-11-20T21:30:00Z").unwrap();
+        assert_eq!(rfc3339(office, t), "2026-11-20T16:30:00-05:00");
+        assert_eq!(rfc3339(None::<&Calendar>, t), "2026-11-20T21:30:00Z");
+        assert_eq!(short_time(office, t), "Fri 20 Nov 16:30 -05:00");
+        assert_eq!(short_time(None::<&Calendar>, t), "Fri 20 Nov 21:30 +00:00");
+        assert!(display_calendar(&mini()).is_none());
+    }
+
+    #[test]
+    fn timed_route_text_has_entry_times_and_slas() {
+        let (w, case, route, timing) = timed("negative");
+        let text = render_route(&w, &case, &route, Some(&timing));
+        assert!(
+            text.contains("  #  at                       kind      step   role\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  3  Fri 20 Nov 16:30 -05:00  task      reply  agent\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  4  Fri 20 Nov 16:45 -05:00  end       done\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "outcome: closed (at done)\n\n\
+                 SLAs (case arriving 2026-11-20T16:30:00-05:00):\n\
+                 \x20 reply — Reply within one business hour: 1h on office; \
+                 due 2026-11-23T09:30:00-05:00; typical case: met at 2026-11-20T16:45:00-05:00\n\
+                 \x20     75%   2026-11-23T09:15:00-05:00  notify lead\n\
+                 \x20     100%  2026-11-23T09:30:00-05:00  notify lead; flag\n"
+            ),
+            "{text}"
+        );
+        // Around the clock, shown in the header's zone; it starts when the reply is done,
+        // not on arrival.
+        assert!(
+            text.ends_with(
+                "  close: 1d around the clock; starts 2026-11-20T16:45:00-05:00; \
+                 due 2026-11-21T16:45:00-05:00; typical case: met at 2026-11-20T16:45:00-05:00\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_rule_that_does_not_start_says_so() {
+        let (w, case, route, timing) = timed("positive");
+        let text = render_route(&w, &case, &route, Some(&timing));
+        assert!(
+            text.contains("  close: 1d around the clock; does not start on this route\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  reply — Reply within one business hour: 1h on office; due "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn untimed_route_text_is_unchanged() {
+        let (w, case, route, _) = timed("negative");
+        let text = render_route(&w, &case, &route, None);
+        assert!(!text.contains("SLAs"), "{text}");
+        assert!(text.contains("  #  kind      step   role\n"), "{text}");
+        assert!(text.ends_with("outcome: closed (at done)\n"), "{text}");
+    }
+
+    #[test]
+    fn no_applicable_rules_is_one_line() {
+        let w = mini();
+        let timing = RouteTiming {
+            timeline: Vec::new(),
+            slas: Vec::new(),
+        };
+        assert_eq!(render_slas(&w, &timing), "SLAs: none apply to this case\n");
+    }
+
+    #[test]
+    fn rung_actions_join_notices_and_actions() {
+        let rung = LadderStep {
+            at: "2d overdue".into(),
+            instant: None,
+            notify: vec!["lead".into(), "manager".into()],
+            actions: vec!["reassign to desk".into(), "flag".into()],
+        };
+        assert_eq!(
+            rung_actions(&rung),
+            "notify lead, manager; reassign to desk; flag"
+        );
+        let quiet = LadderStep {
+            notify: Vec::new(),
+            actions: Vec::new(),
+            ..rung
+        };
+        assert_eq!(rung_actions(&quiet), "");
+    }
+
+    #[test]
+    fn timed_route_json_adds_at_timeline_and_slas() {
+        let (w, case, route, timing) = timed("negative");
+        let v: serde_json::Value = serde_json::from_str(
+            &render_route_json("d.json", &w, &case, &route, Some(&timing)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v["at"], "2026-11-20T21:30:00Z");
+        assert_eq!(v["timeline"][2]["node"], "reply");
+        assert_eq!(v["timeline"][2]["leave"], "2026-11-20T21:45:00Z");
+        assert_eq!(v["slas"][0]["rule"], "reply");
+        assert_eq!(v["slas"][0]["target"], "1h");
+        assert_eq!(v["slas"][0]["deadline"], "2026-11-23T14:30:00Z");
+        assert_eq!(v["slas"][0]["state"], "met");
+        assert_eq!(v["slas"][0]["ladder"][1]["notify"][0], "lead");
+        assert_eq!(v["slas"][1]["rule"], "close");
+    }
+
+    #[test]
+    fn deadline_text_is_one_line_and_json_has_its_inputs() {
+        let r = DeadlineReport {
+            deadline: "2026-11-23T10:30:00-05:00".into(),
+            calendar: "office.json".into(),
+            start: "2026-11-20T16:30:00-05:00".into(),
+            within: Duration::from_hours(2),
+        };
+        assert_eq!(render_deadline(&r), "2026-11-23T10:30:00-05:00\n");
+        let json = render_deadline_json(&r).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["deadline"], "2026-11-23T10:30:00-05:00");
+        assert_eq!(v["calendar"], "office.json");
+        assert_eq!(v["start"], "2026-11-20T16:30:00-05:00");
+        assert_eq!(v["within"], "2h");
+        let keys: Vec<&str> = v
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["deadline", "calendar", "start", "within"]);
+    }
+
+    #[test]
+    fn elapsed_text_is_the_canonical_duration() {
+        let r = ElapsedReport {
+            elapsed: Duration::from_mins(90),
+            seconds: 5400,
+            calendar: "utc.json".into(),
+            from: "2026-11-20T21:00:00Z".into(),
+            to: "2026-11-23T09:30:00Z".into(),
+        };
+        assert_eq!(render_elapsed(&r), "1h30m\n");
+        let v: serde_json::Value = serde_json::from_str(&render_elapsed_json(&r).unwrap()).unwrap();
+        assert_eq!(v["elapsed"], "1h30m");
+        assert_eq!(v["seconds"], 5400);
+        assert_eq!(v["to"], "2026-11-23T09:30:00Z");
+        let zero = ElapsedReport {
+            elapsed: Duration::ZERO,
+            seconds: 0,
+            ..r
+        };
+        assert_eq!(render_elapsed(&zero), "0s\n");
     }
 }

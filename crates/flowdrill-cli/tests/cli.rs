@@ -264,3 +264,422 @@ fn routes_on_a_bad_file_is_one_line() {
         stderr(&o)
     );
 }
+
+/// Office hours in New York, Monday to Friday 09:00-17:00.
+const NEW_YORK_OFFICE: &str =
+    r#"{"timezone": "America/New_York", "hours": {"mon-fri": [["09:00", "17:00"]]}}"#;
+
+/// The social triage example of the repository.
+const SOCIAL_TRIAGE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/workflows/social-triage.json"
+);
+
+#[test]
+fn deadline_carries_over_the_weekend() {
+    let s = Scratch::new("deadline");
+    s.file("office.json", NEW_YORK_OFFICE);
+    // Friday 16:30: 30 minutes on Friday, 90 on Monday.
+    let args = [
+        "deadline",
+        "--calendar",
+        "office.json",
+        "--start",
+        "2026-11-20T16:30:00-05:00",
+        "--within",
+        "2h",
+    ];
+    let o = flowdrill(&s.0, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "2026-11-23T10:30:00-05:00\n");
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+
+    // The same start written in UTC gives the same answer, in the calendar's offset.
+    let mut utc = args;
+    utc[4] = "2026-11-20T21:30:00Z";
+    let o = flowdrill(&s.0, &utc);
+    assert_eq!(stdout(&o), "2026-11-23T10:30:00-05:00\n");
+
+    let o = flowdrill(&s.0, &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("deadline output is JSON");
+    assert_eq!(v["deadline"], "2026-11-23T10:30:00-05:00");
+    assert_eq!(v["calendar"], "office.json");
+    assert_eq!(v["start"], "2026-11-20T16:30:00-05:00");
+    assert_eq!(v["within"], "2h");
+}
+
+#[test]
+fn elapsed_counts_open_time_only() {
+    let s = Scratch::new("elapsed");
+    // The ServiceNow example: weekdays 08:00-17:00 UTC, from Friday 21:00 to Monday 09:30.
+    s.file(
+        "weekdays.json",
+        r#"{"timezone": "UTC", "hours": {"mon-fri": [["08:00", "17:00"]]}}"#,
+    );
+    let args = [
+        "elapsed",
+        "--calendar",
+        "weekdays.json",
+        "--from",
+        "2026-11-20T21:00:00Z",
+        "--to",
+        "2026-11-23T09:30:00Z",
+    ];
+    let o = flowdrill(&s.0, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "1h30m\n");
+
+    let o = flowdrill(&s.0, &[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("elapsed output is JSON");
+    assert_eq!(v["elapsed"], "1h30m");
+    assert_eq!(v["seconds"], 5400);
+    assert_eq!(v["calendar"], "weekdays.json");
+    assert_eq!(v["from"], "2026-11-20T21:00:00Z");
+
+    // Backwards is no open time at all.
+    let o = flowdrill(
+        &s.0,
+        &[
+            "elapsed",
+            "--calendar",
+            "weekdays.json",
+            "--from",
+            "2026-11-23T09:30:00Z",
+            "--to",
+            "2026-11-20T21:00:00Z",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "0s\n");
+}
+
+#[test]
+fn a_calendar_with_a_misspelt_zone_suggests_the_right_one() {
+    let s = Scratch::new("deadline-bad-zone");
+    s.file(
+        "typo.json",
+        &NEW_YORK_OFFICE.replace("America/New_York", "America/New_Yrok"),
+    );
+    let o = flowdrill(
+        &s.0,
+        &[
+            "deadline",
+            "--calendar",
+            "typo.json",
+            "--start",
+            "2026-11-20T16:30:00-05:00",
+            "--within",
+            "2h",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: typo.json: "), "{err}");
+    assert!(err.contains("did you mean \"America/New_York\"?"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(o.stdout.is_empty());
+    assert_no_panic(&o);
+}
+
+#[test]
+fn bad_durations_and_timestamps_name_their_option() {
+    let s = Scratch::new("deadline-bad-args");
+    s.file("office.json", NEW_YORK_OFFICE);
+    let o = flowdrill(
+        &s.0,
+        &[
+            "deadline",
+            "--calendar",
+            "office.json",
+            "--start",
+            "2026-11-20T16:30:00-05:00",
+            "--within",
+            "1.5h",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: --within: \"1.5h\" is not a duration; expected "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(o.stdout.is_empty());
+
+    let o = flowdrill(
+        &s.0,
+        &[
+            "deadline",
+            "--calendar",
+            "office.json",
+            "--start",
+            "Friday",
+            "--within",
+            "2h",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: --start: \"Friday\" is not an RFC 3339 timestamp like "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let o = flowdrill(
+        &s.0,
+        &[
+            "elapsed",
+            "--calendar",
+            "office.json",
+            "--from",
+            "2026-11-20T16:30:00-05:00",
+            "--to",
+            "2026-11-23",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: --to: "), "{}", stderr(&o));
+
+    // A missing option is a usage error.
+    let o = flowdrill(&s.0, &["deadline", "--calendar", "office.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = flowdrill(
+        &s.0,
+        &[
+            "deadline",
+            "--calendar",
+            "office.json",
+            "--start",
+            "2026-11-20T16:30:00-05:00",
+            "--within",
+            "2h",
+            "--format",
+            "yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_calendar_that_never_opens_fails_fast() {
+    let s = Scratch::new("deadline-never");
+    s.file("never.json", r#"{"timezone":"UTC","hours":{"mon":[]}}"#);
+    let started = std::time::Instant::now();
+    let o = flowdrill(
+        &s.0,
+        &[
+            "deadline",
+            "--calendar",
+            "never.json",
+            "--start",
+            "2026-11-20T16:30:00Z",
+            "--within",
+            "1h",
+        ],
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: never.json: "), "{err}");
+    assert!(err.contains("never open"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(o.stdout.is_empty());
+    assert_no_panic(&o);
+}
+
+#[test]
+fn a_missing_calendar_file_is_one_line() {
+    let s = Scratch::new("deadline-missing");
+    let o = flowdrill(
+        &s.0,
+        &[
+            "elapsed",
+            "--calendar",
+            "nowhere.json",
+            "--from",
+            "2026-11-20T16:30:00Z",
+            "--to",
+            "2026-11-21T16:30:00Z",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: cannot read nowhere.json: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A customer's problem, posted on Friday 20 November 2026 at 19:30 in New York, half an
+/// hour before the social desk closes: they want help, in public, and are satisfied.
+const UNHAPPY_CUSTOMER: [&str; 14] = [
+    "--set",
+    "asker=customer",
+    "--set",
+    "sentiment=negative",
+    "--set",
+    "situation=problem",
+    "--set",
+    "wants_help=yes",
+    "--set",
+    "sensitive=no",
+    "--set",
+    "satisfied=yes",
+    "--at",
+    "2026-11-20T19:30:00-05:00",
+];
+
+#[test]
+fn route_at_shows_the_first_response_deadline() {
+    let s = Scratch::new("route-at");
+    let o = flowdrill(
+        &s.0,
+        &[&["route", SOCIAL_TRIAGE][..], &UNHAPPY_CUSTOMER].concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // Entry times in the social desk's zone, the first calendar of the file.
+    assert!(
+        out.contains("   1  Fri 20 Nov 19:30 -05:00  start "),
+        "{out}"
+    );
+    assert!(
+        out.contains("SLAs (case arriving 2026-11-20T19:30:00-05:00):\n"),
+        "{out}"
+    );
+    let due = out
+        .lines()
+        .find(|l| l.starts_with("  first-response — "))
+        .unwrap_or_else(|| panic!("no first-response line in\n{out}"));
+    // One business hour: 30 minutes on Friday evening, 30 when the desk opens on Saturday.
+    assert!(due.contains("1h on social-desk"), "{due}");
+    assert!(due.contains("; due 2026-11-21T10:30:00-05:00;"), "{due}");
+    assert!(due.contains("typical case: met at "), "{due}");
+    assert!(
+        out.contains("      100%        2026-11-21T10:30:00-05:00  notify social-lead; flag\n"),
+        "{out}"
+    );
+    assert!(!out.contains("crisis-to-legal"), "{out}");
+
+    let o = flowdrill(
+        &s.0,
+        &[
+            &["route", SOCIAL_TRIAGE][..],
+            &UNHAPPY_CUSTOMER,
+            &["--format", "json"],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("route output is JSON");
+    assert_eq!(v["at"], "2026-11-21T00:30:00Z");
+    assert_eq!(v["timeline"][0]["node"], "post");
+    assert_eq!(v["slas"][0]["rule"], "first-response");
+    assert_eq!(v["slas"][0]["deadline"], "2026-11-21T15:30:00Z");
+    assert_eq!(v["slas"][0]["state"], "met");
+}
+
+#[test]
+fn route_without_at_is_untimed() {
+    let s = Scratch::new("route-untimed");
+    let untimed = &UNHAPPY_CUSTOMER[..UNHAPPY_CUSTOMER.len() - 2];
+    let o = flowdrill(&s.0, &[&["route", SOCIAL_TRIAGE][..], untimed].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("SLAs"), "{out}");
+    assert!(out.ends_with("outcome: resolved\n"), "{out}");
+    let o = flowdrill(
+        &s.0,
+        &[
+            &["route", SOCIAL_TRIAGE][..],
+            untimed,
+            &["--format", "json"],
+        ]
+        .concat(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("route output is JSON");
+    assert!(v.get("slas").is_none(), "{v}");
+}
+
+#[test]
+fn route_at_with_a_bad_timestamp_fails() {
+    let s = Scratch::new("route-at-bad");
+    s.file("mini.json", MINI);
+    let o = flowdrill(
+        &s.0,
+        &[
+            "route",
+            "mini.json",
+            "--set",
+            "sentiment=negative",
+            "--at",
+            "tomorrow",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: --at: \"tomorrow\" is not an RFC 3339 timestamp"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+
+    // A workflow without calendars or rules: times in UTC, no rules apply.
+    let o = flowdrill(
+        &s.0,
+        &[
+            "route",
+            "mini.json",
+            "--set",
+            "sentiment=negative",
+            "--at",
+            "2026-11-20T16:30:00-05:00",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("  3  Fri 20 Nov 21:30 +00:00  task "), "{out}");
+    assert!(
+        out.ends_with("\nSLAs (case arriving 2026-11-20T21:30:00Z): none apply to this case\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn route_at_on_a_calendar_that_never_opens_fails() {
+    let s = Scratch::new("route-at-never");
+    s.file(
+        "closed.json",
+        &MINI.replace(
+            r#""roles":{"agent":{"staff":2}},"#,
+            r#""calendars":{"closed":{"timezone":"UTC","hours":{"mon":[]}}},
+               "roles":{"agent":{"staff":2,"calendar":"closed"}},"#,
+        ),
+    );
+    let o = flowdrill(
+        &s.0,
+        &[
+            "route",
+            "closed.json",
+            "--set",
+            "sentiment=negative",
+            "--at",
+            "2026-11-20T16:30:00Z",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: closed.json: calendar \"closed\" of role \"agent\": "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(o.stdout.is_empty());
+    assert_no_panic(&o);
+}

@@ -338,7 +338,7 @@ struct RawCalendar {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     hours: IndexMap<String, IntervalList>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    holidays: Vec<NaiveDate>,
+    holidays: Vec<String>,
 }
 
 impl TryFrom<RawCalendar> for Calendar {
@@ -349,11 +349,21 @@ impl TryFrom<RawCalendar> for Calendar {
             let d: Days = days.parse().map_err(|e| format!("hours: {e}"))?;
             hours.push((d, intervals.0));
         }
+        let holidays = raw
+            .holidays
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                    format!("holidays[{i}]: \"{d}\" is not a date; expected YYYY-MM-DD like \"2026-12-25\"")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let cal = Calendar {
             name: raw.name,
             timezone: raw.timezone,
             hours,
-            holidays: raw.holidays,
+            holidays,
         };
         cal.check_overlaps()?;
         Ok(cal)
@@ -428,7 +438,11 @@ impl From<Calendar> for RawCalendar {
                 .into_iter()
                 .map(|(d, iv)| (d.to_string(), IntervalList(iv)))
                 .collect(),
-            holidays: c.holidays,
+            holidays: c
+                .holidays
+                .iter()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .collect(),
         }
     }
 }
@@ -594,6 +608,11 @@ mod tests {
         assert!(e.contains("overlaps"), "{e}");
         let ok = r#"{"timezone":"UTC","hours":{"daily":"22:00-06:00"}}"#;
         assert!(serde_json::from_str::<Calendar>(ok).is_ok());
+        let e = bad(r#"{"timezone":"UTC","holidays":["2026-12-25","2026-02-30"]}"#);
+        assert!(
+            e.contains("holidays[1]: \"2026-02-30\" is not a date"),
+            "{e}"
+        );
         let e = bad(r#"{"timezone":"UTC","hours":{"mon":[["09:00","25:00"]]}}"#);
         assert!(e.contains("\"25:00\" is not a time of day"), "{e}");
     }
