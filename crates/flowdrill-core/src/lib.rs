@@ -43,9 +43,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod arrivals;
 pub mod business;
 pub mod calendar;
 pub mod clock;
+pub mod compiled;
 pub mod diagnostic;
 pub mod duration;
 pub mod effort;
@@ -55,8 +57,12 @@ pub mod guard;
 pub mod keyed;
 pub mod model;
 pub mod route;
+pub mod sample;
+pub mod scenario;
+pub mod sim;
 pub mod sla;
 pub mod space;
+pub mod stats;
 pub mod structure;
 pub mod timeline;
 pub mod validate;

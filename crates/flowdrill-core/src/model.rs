@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::arrivals::Arrivals;
 use crate::calendar::{Calendar, TimeOfDay, WeeklyPoint};
 use crate::duration::Duration;
 use crate::effort::Effort;
@@ -386,6 +387,8 @@ pub enum NodeKind {
     Start {
         /// The channel cases arrive on, e.g. "twitter" or "contract".
         channel: Option<String>,
+        /// How cases arrive, for simulation.
+        arrivals: Option<Arrivals>,
     },
     /// Work done by a role.
     Task {
@@ -498,6 +501,8 @@ struct RawNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    arrivals: Option<Arrivals>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     effort: Option<Effort>,
@@ -525,8 +530,9 @@ impl RawNode {
     /// The fields present that belong to some kind, by name.
     fn present(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        let checks: [(&'static str, bool); 11] = [
+        let checks: [(&'static str, bool); 12] = [
             ("channel", self.channel.is_some()),
+            ("arrivals", self.arrivals.is_some()),
             ("role", self.role.is_some()),
             ("effort", self.effort.is_some()),
             ("question", self.question.is_some()),
@@ -552,7 +558,7 @@ impl RawNode {
 
 fn kind_fields(kind: KindTag) -> &'static [&'static str] {
     match kind {
-        KindTag::Start => &["channel"],
+        KindTag::Start => &["channel", "arrivals"],
         KindTag::Task => &["role", "effort"],
         KindTag::Decision => &["question", "match"],
         KindTag::Fork | KindTag::Join => &[],
@@ -588,7 +594,7 @@ impl TryFrom<RawNode> for Node {
             what.ok_or_else(|| format!("node \"{}\": a {kind_name} node needs \"{field}\"", r.id))
         };
         let kind = match r.kind {
-            KindTag::Start => NodeKind::Start { channel: r.channel },
+            KindTag::Start => NodeKind::Start { channel: r.channel, arrivals: r.arrivals },
             KindTag::Task => NodeKind::Task {
                 role: need(r.role, "role")?,
                 effort: r.effort,
@@ -656,6 +662,7 @@ impl From<Node> for RawNode {
             name: n.name,
             description: n.description,
             channel: None,
+            arrivals: None,
             role: None,
             effort: None,
             question: None,
@@ -669,7 +676,10 @@ impl From<Node> for RawNode {
             outcome: None,
         };
         match n.kind {
-            NodeKind::Start { channel } => r.channel = channel,
+            NodeKind::Start { channel, arrivals } => {
+                r.channel = channel;
+                r.arrivals = arrivals;
+            }
             NodeKind::Task { role, effort } => {
                 r.kind = KindTag::Task;
                 r.role = Some(role);

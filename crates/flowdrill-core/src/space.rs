@@ -307,6 +307,11 @@ impl CaseSet {
         self.0.is_empty()
     }
 
+    /// The cubes: for each, one bit mask of allowed values per attribute.
+    pub fn cubes(&self) -> impl Iterator<Item = &[u64]> {
+        self.0.iter().map(|c| c.0.as_slice())
+    }
+
     /// The number of cubes (a measure of complexity).
     pub fn cube_count(&self) -> usize {
         self.0.len()

@@ -294,6 +294,12 @@ impl<'w> Validator<'w> {
                 } => {
                     self.calendar_ref(c, self.node_loc(ix), &format!("wait node \"{}\"", node.id));
                 }
+                NodeKind::Start {
+                    arrivals: Some(crate::arrivals::Arrivals { calendar: Some(c), .. }),
+                    ..
+                } => {
+                    self.calendar_ref(c, self.node_loc(ix), &format!("arrivals of start \"{}\"", node.id));
+                }
                 _ => {}
             }
         }
@@ -1026,6 +1032,12 @@ impl<'w> Validator<'w> {
                     calendar: Some(c),
                     wait,
                 } if !matches!(wait, WaitFor::Delay(_)) => {
+                    cals_used.insert(c);
+                }
+                NodeKind::Start {
+                    arrivals: Some(crate::arrivals::Arrivals { calendar: Some(c), .. }),
+                    ..
+                } => {
                     cals_used.insert(c);
                 }
                 _ => {}

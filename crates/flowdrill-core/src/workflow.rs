@@ -265,6 +265,18 @@ impl Workflow {
         Ok(node)
     }
 
+    /// Replaces the arrivals of a start node; false when no start node has this id.
+    pub fn set_arrivals(&mut self, id: &str, new: Option<crate::arrivals::Arrivals>) -> bool {
+        let Some(ix) = self.index.get(id).copied() else { return false };
+        match self.graph.node_weight_mut(ix).map(|n| &mut n.kind) {
+            Some(crate::model::NodeKind::Start { arrivals, .. }) => {
+                *arrivals = new;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Adds an edge between existing nodes, after all others in branch order.
     pub fn add_edge(&mut self, edge: Edge) -> Result<EdgeIndex, EditError> {
         for end in [&edge.from, &edge.to] {
