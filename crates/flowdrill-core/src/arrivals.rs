@@ -42,14 +42,21 @@ impl Rate {
 
     /// A rate of `n` arrivals per hour.
     pub fn hourly(n: f64) -> Self {
-        Rate { per_hour: n, unit: 'h' }
+        Rate {
+            per_hour: n,
+            unit: 'h',
+        }
     }
 }
 
 impl FromStr for Rate {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let fail = || format!("\"{s}\" is not a rate; expected a number per unit like \"40/h\", \"1/m\", \"300/d\" or \"50/w\"");
+        let fail = || {
+            format!(
+                "\"{s}\" is not a rate; expected a number per unit like \"40/h\", \"1/m\", \"300/d\" or \"50/w\""
+            )
+        };
         let (n, unit) = s.trim().split_once('/').ok_or_else(fail)?;
         let n: f64 = n.trim().parse().map_err(|_| fail())?;
         if !n.is_finite() || n < 0.0 {
@@ -106,18 +113,32 @@ impl TryFrom<RawSurge> for Surge {
         let from = crate::business::parse_instant(&r.from)?;
         let to = crate::business::parse_instant(&r.to)?;
         if to <= from {
-            return Err(format!("a surge must end after it starts; got {} to {}", r.from, r.to));
+            return Err(format!(
+                "a surge must end after it starts; got {} to {}",
+                r.from, r.to
+            ));
         }
         if !r.factor.is_finite() || r.factor < 0.0 {
-            return Err(format!("a surge factor must be a number >= 0; got {}", r.factor));
+            return Err(format!(
+                "a surge factor must be a number >= 0; got {}",
+                r.factor
+            ));
         }
-        Ok(Surge { from, to, factor: r.factor })
+        Ok(Surge {
+            from,
+            to,
+            factor: r.factor,
+        })
     }
 }
 
 impl From<Surge> for RawSurge {
     fn from(s: Surge) -> Self {
-        RawSurge { from: s.from.to_rfc3339(), to: s.to.to_rfc3339(), factor: s.factor }
+        RawSurge {
+            from: s.from.to_rfc3339(),
+            to: s.to.to_rfc3339(),
+            factor: s.factor,
+        }
     }
 }
 
@@ -160,12 +181,18 @@ impl TryFrom<RawArrivals> for Arrivals {
     type Error = String;
     fn try_from(r: RawArrivals) -> Result<Self, String> {
         match (&r.rate, &r.schedule) {
-            (Some(_), Some(_)) => return Err("give either \"rate\" or \"schedule\", not both".into()),
-            (None, None) => return Err("arrivals need a \"rate\" (like \"40/h\") or a \"schedule\"".into()),
+            (Some(_), Some(_)) => {
+                return Err("give either \"rate\" or \"schedule\", not both".into());
+            }
+            (None, None) => {
+                return Err("arrivals need a \"rate\" (like \"40/h\") or a \"schedule\"".into());
+            }
             _ => {}
         }
         if r.schedule.is_some() && (!r.profile.is_empty() || !r.surges.is_empty()) {
-            return Err("\"profile\" and \"surges\" apply to a \"rate\", not to a \"schedule\"".into());
+            return Err(
+                "\"profile\" and \"surges\" apply to a \"rate\", not to a \"schedule\"".into(),
+            );
         }
         if r.rate.is_some() && r.count.is_some() {
             return Err("\"count\" applies to a \"schedule\", not to a \"rate\"".into());
@@ -173,19 +200,30 @@ impl TryFrom<RawArrivals> for Arrivals {
         let mut profile = Vec::new();
         for (key, m) in &r.profile {
             if !m.is_finite() || *m < 0.0 {
-                return Err(format!("profile \"{key}\": a multiplier must be a number >= 0"));
+                return Err(format!(
+                    "profile \"{key}\": a multiplier must be a number >= 0"
+                ));
             }
             let (days, hours) = match key.trim().split_once(' ') {
                 Some((d, h)) => (d, Some(h)),
                 None => (key.trim(), None),
             };
-            let days: Days = days.parse().map_err(|e| format!("profile \"{key}\": {e}"))?;
+            let days: Days = days
+                .parse()
+                .map_err(|e| format!("profile \"{key}\": {e}"))?;
             let hours = match hours {
                 None => None,
                 Some(h) => {
-                    let iv: Interval = h.trim().parse().map_err(|e| format!("profile \"{key}\": {e}"))?;
-                    if iv.start.minutes() % 60 != 0 || iv.end.minutes() % 60 != 0 {
-                        return Err(format!("profile \"{key}\": use whole hours, like \"09:00-17:00\""));
+                    let iv: Interval = h
+                        .trim()
+                        .parse()
+                        .map_err(|e| format!("profile \"{key}\": {e}"))?;
+                    if !iv.start.minutes().is_multiple_of(60)
+                        || !iv.end.minutes().is_multiple_of(60)
+                    {
+                        return Err(format!(
+                            "profile \"{key}\": use whole hours, like \"09:00-17:00\""
+                        ));
                     }
                     Some(iv)
                 }
@@ -223,7 +261,14 @@ impl From<Arrivals> for RawArrivals {
 impl Arrivals {
     /// A plain Poisson process.
     pub fn poisson(rate: Rate) -> Self {
-        Arrivals { rate: Some(rate), profile: Vec::new(), surges: Vec::new(), schedule: None, count: 1, calendar: None }
+        Arrivals {
+            rate: Some(rate),
+            profile: Vec::new(),
+            surges: Vec::new(),
+            schedule: None,
+            count: 1,
+            calendar: None,
+        }
     }
 
     /// The multiplier of each hour of the week, Monday 00:00 first.
@@ -285,7 +330,17 @@ mod tests {
         assert_eq!(m[4 * 24 + 22], 3.0); // Friday 22:00
         assert_eq!(m[5 * 24 + 1], 3.0); // Saturday 01:00, the Friday night run
         assert_eq!(m[5 * 24 + 3], 0.5);
-        assert!(serde_json::from_str::<Arrivals>(r#"{"rate": "1/h", "profile": {"mon 09:30-10:00": 2}}"#).is_err());
-        assert!(serde_json::from_str::<Arrivals>(r#"{"rate": "1/h", "schedule": {"every": "daily", "at": "10:00"}}"#).is_err());
+        assert!(
+            serde_json::from_str::<Arrivals>(
+                r#"{"rate": "1/h", "profile": {"mon 09:30-10:00": 2}}"#
+            )
+            .is_err()
+        );
+        assert!(
+            serde_json::from_str::<Arrivals>(
+                r#"{"rate": "1/h", "schedule": {"every": "daily", "at": "10:00"}}"#
+            )
+            .is_err()
+        );
     }
 }

@@ -32,7 +32,11 @@ impl Boxes {
             masks.extend_from_slice(cube);
             boxes += 1;
         }
-        Boxes { masks, attrs, boxes }
+        Boxes {
+            masks,
+            attrs,
+            boxes,
+        }
     }
 
     /// True when the case (one value index per attribute) is in one of the boxes.
@@ -41,9 +45,11 @@ impl Boxes {
         if self.attrs == 0 {
             return self.boxes > 0;
         }
-        self.masks
-            .chunks_exact(self.attrs)
-            .any(|b| b.iter().zip(case).all(|(m, v)| m & (1u64 << (*v & 63)) != 0))
+        self.masks.chunks_exact(self.attrs).any(|b| {
+            b.iter()
+                .zip(case)
+                .all(|(m, v)| m & (1u64 << (*v & 63)) != 0)
+        })
     }
 }
 
@@ -60,11 +66,21 @@ impl CalTable {
     /// The open intervals of `cal` from a day before `origin` to `days` days after it.
     pub fn build(cal: &Calendar, origin: DateTime<Utc>, days: u32) -> Self {
         let tz = cal.tz();
-        let first = origin.with_timezone(&tz).date_naive().pred_opt().unwrap_or(origin.date_naive());
-        let mut t = CalTable { starts: Vec::new(), ends: Vec::new(), before: Vec::new() };
+        let first = origin
+            .with_timezone(&tz)
+            .date_naive()
+            .pred_opt()
+            .unwrap_or(origin.date_naive());
+        let mut t = CalTable {
+            starts: Vec::new(),
+            ends: Vec::new(),
+            before: Vec::new(),
+        };
         let mut total = 0.0;
         for i in 0..u64::from(days) + 2 {
-            let Some(date) = first.checked_add_days(chrono::Days::new(i)) else { break };
+            let Some(date) = first.checked_add_days(chrono::Days::new(i)) else {
+                break;
+            };
             for (a, b) in cal.intervals_of_date(date) {
                 let (a, b) = (secs(origin, a), secs(origin, b));
                 t.starts.push(a);
@@ -110,14 +126,22 @@ impl CalTable {
         let i = self.before.partition_point(|b| *b < target);
         // Interval i-1 is where the target falls (its start total is below the target).
         let k = i.checked_sub(1)?;
-        let (s, b, e) = (*self.starts.get(k)?, *self.before.get(k)?, *self.ends.get(k)?);
+        let (s, b, e) = (
+            *self.starts.get(k)?,
+            *self.before.get(k)?,
+            *self.ends.get(k)?,
+        );
         let t = s + (target - b);
         if t <= e + 1e-9 { Some(t.min(e)) } else { None }
     }
 
     /// Open seconds between two instants.
     pub fn between(&self, a: f64, b: f64) -> f64 {
-        if b <= a { 0.0 } else { self.level(b) - self.level(a) }
+        if b <= a {
+            0.0
+        } else {
+            self.level(b) - self.level(a)
+        }
     }
 }
 
@@ -342,7 +366,10 @@ impl Compiled {
     /// Outgoing edges of a node.
     #[inline]
     pub fn out_edges(&self, n: u32) -> &[CEdge] {
-        let (a, b) = (self.out[n as usize] as usize, self.out[n as usize + 1] as usize);
+        let (a, b) = (
+            self.out[n as usize] as usize,
+            self.out[n as usize + 1] as usize,
+        );
         &self.edges[a..b]
     }
 
@@ -352,7 +379,9 @@ impl Compiled {
     #[inline]
     pub fn decide(&self, n: u32, case: &[u8], taken: &[u8]) -> Option<usize> {
         let edges = self.out_edges(n);
-        let open = |e: &CEdge| e.limit == 0 || u32::from(taken.get(e.slot as usize).copied().unwrap_or(0)) < e.limit;
+        let open = |e: &CEdge| {
+            e.limit == 0 || u32::from(taken.get(e.slot as usize).copied().unwrap_or(0)) < e.limit
+        };
         let mut fallback = None;
         for (i, e) in edges.iter().enumerate() {
             if !open(e) {
@@ -382,9 +411,19 @@ impl Compiled {
         let clocks: Vec<Clock> = w
             .calendars
             .values()
-            .map(|c| if c.is_always_open() { Clock::Always } else { Clock::Table(CalTable::build(c, origin, span)) })
+            .map(|c| {
+                if c.is_always_open() {
+                    Clock::Always
+                } else {
+                    Clock::Table(CalTable::build(c, origin, span))
+                }
+            })
             .collect();
-        let clock_of = |id: &Option<String>| id.as_ref().and_then(|c| cal_ids.iter().position(|x| *x == c)).map(|p| p as u32);
+        let clock_of = |id: &Option<String>| {
+            id.as_ref()
+                .and_then(|c| cal_ids.iter().position(|x| *x == c))
+                .map(|p| p as u32)
+        };
         let pairs = pair_forks(w);
         let mut outcomes: Vec<String> = Vec::new();
         let mut guards: Vec<Boxes> = Vec::new();
@@ -409,8 +448,16 @@ impl Compiled {
                         Some(a) => {
                             let tz = zone_of(&a.calendar);
                             match (&a.rate, &a.schedule) {
-                                (Some(rate), _) => CArrivals::Poisson(poisson_segments(a, rate.per_hour(), tz, origin, days)),
-                                (None, Some(b)) => CArrivals::Schedule(points(b, tz, origin, days), a.count),
+                                (Some(rate), _) => CArrivals::Poisson(poisson_segments(
+                                    a,
+                                    rate.per_hour(),
+                                    tz,
+                                    origin,
+                                    days,
+                                )),
+                                (None, Some(b)) => {
+                                    CArrivals::Schedule(points(b, tz, origin, days), a.count)
+                                }
                                 _ => CArrivals::None,
                             }
                         }
@@ -418,7 +465,10 @@ impl Compiled {
                     starts.push((k as u32, arr));
                     CKind::Start
                 }
-                NodeKind::Task { role: r, effort } => CKind::Task { role: role(r).unwrap_or(0), effort: effort.clone() },
+                NodeKind::Task { role: r, effort } => CKind::Task {
+                    role: role(r).unwrap_or(0),
+                    effort: effort.clone(),
+                },
                 NodeKind::Decision { .. } => CKind::Decision,
                 NodeKind::Fork => CKind::Fork,
                 NodeKind::Join => CKind::Join(pairs.arity(w, ix).unwrap_or(1) as u32),
@@ -428,12 +478,20 @@ impl Compiled {
                         WaitFor::Delay(d) => CWait::Delay(d.as_secs() as f64),
                         WaitFor::Until(p) => {
                             let b = Batch::Weekly { at: *p };
-                            CWait::Points { at: points(&b, tz, origin, span), batch: false }
+                            CWait::Points {
+                                at: points(&b, tz, origin, span),
+                                batch: false,
+                            }
                         }
-                        WaitFor::Batch(b) => CWait::Points { at: points(b, tz, origin, span), batch: true },
+                        WaitFor::Batch(b) => CWait::Points {
+                            at: points(b, tz, origin, span),
+                            batch: true,
+                        },
                     })
                 }
-                NodeKind::Notify { roles, .. } => CKind::Notify(roles.iter().filter_map(|r| role(r)).collect()),
+                NodeKind::Notify { roles, .. } => {
+                    CKind::Notify(roles.iter().filter_map(|r| role(r)).collect())
+                }
                 NodeKind::End { outcome } => {
                     let o = match outcomes.iter().position(|x| x == outcome) {
                         Some(p) => p,
@@ -446,7 +504,13 @@ impl Compiled {
                 }
             };
             kinds.push(kind);
-            first_match.push(matches!(node.kind, NodeKind::Decision { matching: Matching::First, .. }));
+            first_match.push(matches!(
+                node.kind,
+                NodeKind::Decision {
+                    matching: Matching::First,
+                    ..
+                }
+            ));
             for (_, t, slot) in w.outgoing(ix) {
                 let guard = match &slot.edge.when {
                     Some(g) => {
@@ -462,7 +526,13 @@ impl Compiled {
                 } else {
                     0
                 };
-                edges.push(CEdge { to: pos(t), guard, otherwise: slot.edge.otherwise, limit, slot: s });
+                edges.push(CEdge {
+                    to: pos(t),
+                    guard,
+                    otherwise: slot.edge.otherwise,
+                    limit,
+                    slot: s,
+                });
             }
             out.push(edges.len() as u32);
         }
@@ -517,9 +587,20 @@ impl Compiled {
             .attributes
             .values()
             .map(|a| {
-                let ws = a.weights.clone().unwrap_or_else(|| vec![1.0; a.values.len()]);
+                let ws = a
+                    .weights
+                    .clone()
+                    .unwrap_or_else(|| vec![1.0; a.values.len()]);
                 let mut acc = 0.0;
-                CAttr { cumulative: ws.iter().map(|x| { acc += x; acc }).collect() }
+                CAttr {
+                    cumulative: ws
+                        .iter()
+                        .map(|x| {
+                            acc += x;
+                            acc
+                        })
+                        .collect(),
+                }
             })
             .collect();
         Ok(Compiled {
@@ -548,7 +629,9 @@ fn points(b: &Batch, tz: chrono_tz::Tz, origin: DateTime<Utc>, days: u32) -> Vec
     let first = origin.with_timezone(&tz).date_naive();
     let mut out = Vec::new();
     for i in 0..u64::from(days) + 1 {
-        let Some(d) = first.checked_add_days(chrono::Days::new(i)) else { break };
+        let Some(d) = first.checked_add_days(chrono::Days::new(i)) else {
+            break;
+        };
         let (ok, at) = match b {
             Batch::Daily { at } => (true, *at),
             Batch::Weekly { at } => (d.weekday() == at.day, at.time),
@@ -565,7 +648,11 @@ fn points(b: &Batch, tz: chrono_tz::Tz, origin: DateTime<Utc>, days: u32) -> Vec
             continue;
         }
         let m = at.minutes();
-        let (d2, m) = if m >= 1440 { (d.succ_opt().unwrap_or(d), m - 1440) } else { (d, m) };
+        let (d2, m) = if m >= 1440 {
+            (d.succ_opt().unwrap_or(d), m - 1440)
+        } else {
+            (d, m)
+        };
         if let Some(local) = d2.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)
             && let Some(t) = crate::business::resolve(tz, local)
             && t >= origin
@@ -591,7 +678,8 @@ fn poisson_segments(
     for h in 0..hours {
         let t = origin + TimeDelta::hours(h as i64);
         let local = t.with_timezone(&tz);
-        let how = (local.weekday().num_days_from_monday() * 24 + chrono::Timelike::hour(&local)) as usize;
+        let how =
+            (local.weekday().num_days_from_monday() * 24 + chrono::Timelike::hour(&local)) as usize;
         let mut rate = per_hour / 3600.0 * mult.get(how).copied().unwrap_or(1.0);
         let mid = t + TimeDelta::minutes(30);
         for s in &a.surges {
@@ -621,13 +709,26 @@ mod tests {
         .unwrap();
         let origin = crate::business::parse_instant("2026-03-02T00:00:00-05:00").unwrap();
         let table = CalTable::build(&cal, origin, 30);
-        for (start_h, work_h) in [(0.0, 1.0), (10.5, 2.0), (16.9, 0.5), (100.0, 20.0), (150.0, 9.0)] {
+        for (start_h, work_h) in [
+            (0.0, 1.0),
+            (10.5, 2.0),
+            (16.9, 0.5),
+            (100.0, 20.0),
+            (150.0, 9.0),
+        ] {
             let x = start_h * 3600.0;
             let t = table.add(x, work_h * 3600.0).unwrap();
             let exact = cal
-                .deadline(origin + TimeDelta::seconds(x.round() as i64), crate::Duration::from_secs((work_h * 3600.0).round() as u64))
+                .deadline(
+                    origin + TimeDelta::seconds(x.round() as i64),
+                    crate::Duration::from_secs((work_h * 3600.0).round() as u64),
+                )
                 .unwrap();
-            assert!((t - secs(origin, exact)).abs() < 1e-6, "start {start_h}h work {work_h}h: {t} vs {}", secs(origin, exact));
+            assert!(
+                (t - secs(origin, exact)).abs() < 1e-6,
+                "start {start_h}h work {work_h}h: {t} vs {}",
+                secs(origin, exact)
+            );
             assert!((table.between(x, t) - work_h * 3600.0).abs() < 1e-6);
         }
     }

@@ -594,7 +594,10 @@ impl TryFrom<RawNode> for Node {
             what.ok_or_else(|| format!("node \"{}\": a {kind_name} node needs \"{field}\"", r.id))
         };
         let kind = match r.kind {
-            KindTag::Start => NodeKind::Start { channel: r.channel, arrivals: r.arrivals },
+            KindTag::Start => NodeKind::Start {
+                channel: r.channel,
+                arrivals: r.arrivals,
+            },
             KindTag::Task => NodeKind::Task {
                 role: need(r.role, "role")?,
                 effort: r.effort,

@@ -60,7 +60,10 @@ impl Stream {
     pub fn weighted(&mut self, cumulative: &[f64]) -> usize {
         let total = cumulative.last().copied().unwrap_or(0.0);
         let x = self.unit() * total;
-        cumulative.iter().position(|c| x <= *c).unwrap_or(cumulative.len().saturating_sub(1))
+        cumulative
+            .iter()
+            .position(|c| x <= *c)
+            .unwrap_or(cumulative.len().saturating_sub(1))
     }
 
     /// A work time in seconds from an effort distribution (never negative).
@@ -130,9 +133,28 @@ mod tests {
         let cases = [
             (Effort::Fixed(m(10)), 600.0),
             (Effort::Exponential { mean: m(10) }, 600.0),
-            (Effort::Lognormal { mean: m(10), sd: m(5) }, 600.0),
-            (Effort::Triangular { min: m(5), mode: m(10), max: m(30) }, 900.0),
-            (Effort::Uniform { min: m(5), max: m(15) }, 600.0),
+            (
+                Effort::Lognormal {
+                    mean: m(10),
+                    sd: m(5),
+                },
+                600.0,
+            ),
+            (
+                Effort::Triangular {
+                    min: m(5),
+                    mode: m(10),
+                    max: m(30),
+                },
+                900.0,
+            ),
+            (
+                Effort::Uniform {
+                    min: m(5),
+                    max: m(15),
+                },
+                600.0,
+            ),
             (Effort::Empirical(vec![m(5), m(10), m(15)]), 600.0),
         ];
         for (e, want) in cases {

@@ -98,10 +98,20 @@ impl Scenario {
         let err = |m: String| ScenarioError(m);
         let role_ids: Vec<String> = w.roles.keys().cloned().collect();
         let unknown_role = |r: &str| {
-            err(format!("staff/role_calendars: {}", unknown_word_message("role", r, &role_ids.iter().map(String::as_str).collect::<Vec<_>>())))
+            err(format!(
+                "staff/role_calendars: {}",
+                unknown_word_message(
+                    "role",
+                    r,
+                    &role_ids.iter().map(String::as_str).collect::<Vec<_>>()
+                )
+            ))
         };
         for (role, n) in &self.staff {
-            w.roles.get_mut(role).ok_or_else(|| unknown_role(role))?.staff = *n;
+            w.roles
+                .get_mut(role)
+                .ok_or_else(|| unknown_role(role))?
+                .staff = *n;
         }
         for (id, cal) in &self.calendars {
             w.calendars.insert(id.clone(), cal.clone());
@@ -109,7 +119,10 @@ impl Scenario {
         for (role, cal) in &self.role_calendars {
             if cal != "24/7" && !w.calendars.contains_key(cal) {
                 let ids: Vec<&str> = w.calendars.keys().map(String::as_str).collect();
-                return Err(err(format!("role_calendars.{role}: {}", unknown_word_message("calendar", cal, &ids))));
+                return Err(err(format!(
+                    "role_calendars.{role}: {}",
+                    unknown_word_message("calendar", cal, &ids)
+                )));
             }
             let r = w.roles.get_mut(role).ok_or_else(|| unknown_role(role))?;
             r.calendar = (cal != "24/7").then(|| cal.clone());
@@ -123,12 +136,17 @@ impl Scenario {
                     .map(|(_, n)| n.id.clone())
                     .collect();
                 let ids: Vec<&str> = starts.iter().map(String::as_str).collect();
-                return Err(err(format!("arrivals: {}", unknown_word_message("start node", start, &ids))));
+                return Err(err(format!(
+                    "arrivals: {}",
+                    unknown_word_message("start node", start, &ids)
+                )));
             }
         }
         if let Some(f) = self.arrival_factor {
             if !f.is_finite() || f < 0.0 {
-                return Err(err(format!("arrival_factor must be a number >= 0; got {f}")));
+                return Err(err(format!(
+                    "arrival_factor must be a number >= 0; got {f}"
+                )));
             }
             let starts: Vec<(String, Option<Arrivals>)> = w
                 .nodes()
@@ -150,7 +168,10 @@ impl Scenario {
             let ids: Vec<String> = w.attributes.keys().cloned().collect();
             let Some(a) = w.attributes.get_mut(attr) else {
                 let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-                return Err(err(format!("mix: {}", unknown_word_message("attribute", attr, &ids))));
+                return Err(err(format!(
+                    "mix: {}",
+                    unknown_word_message("attribute", attr, &ids)
+                )));
             };
             let mut ws = vec![0.0; a.values.len()];
             for (value, weight) in weights {
@@ -165,12 +186,16 @@ impl Scenario {
                     )));
                 };
                 if !weight.is_finite() || *weight < 0.0 {
-                    return Err(err(format!("mix.{attr}.{value}: a weight must be a number >= 0")));
+                    return Err(err(format!(
+                        "mix.{attr}.{value}: a weight must be a number >= 0"
+                    )));
                 }
                 ws[i] = *weight;
             }
             if ws.iter().all(|x| *x == 0.0) {
-                return Err(err(format!("mix.{attr}: at least one weight must be above zero")));
+                return Err(err(format!(
+                    "mix.{attr}: at least one weight must be above zero"
+                )));
             }
             a.weights = Some(ws);
         }

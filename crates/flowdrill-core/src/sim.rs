@@ -62,7 +62,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_events: 200_000_000, max_cases: 20_000_000, max_open: 2_000_000, max_log_rows: 2_000_000 }
+        Limits {
+            max_events: 200_000_000,
+            max_cases: 20_000_000,
+            max_open: 2_000_000,
+            max_log_rows: 2_000_000,
+        }
     }
 }
 
@@ -109,14 +114,16 @@ impl Default for SimConfig {
 /// Why a simulation stopped without results.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimError {
-    /// The workflow has errors; simulate only a workflow that `check` accepts.
+    /// The workflow has structural errors (SLA feasibility findings do not count).
     #[error("the workflow has {0} error(s); run `check` and fix them first")]
     Invalid(usize),
     /// No start node has arrivals.
     #[error("no start node has \"arrivals\"; give at least one a rate or a schedule")]
     NoArrivals,
     /// A limit was reached.
-    #[error("stopped at {at}: more than {limit} {what} (a runaway model? raise the limit if the load is real)")]
+    #[error(
+        "stopped at {at}: more than {limit} {what} (a runaway model? raise the limit if the load is real)"
+    )]
     Limit {
         /// What ran over.
         what: &'static str,
@@ -262,7 +269,10 @@ pub struct Estimate {
 impl Estimate {
     fn of(xs: &[f64]) -> Estimate {
         let e = crate::stats::confidence_95(xs);
-        Estimate { mean: e.mean, half_width: e.half_width }
+        Estimate {
+            mean: e.mean,
+            half_width: e.half_width,
+        }
     }
 }
 
@@ -317,11 +327,26 @@ pub struct SimResult {
 #[derive(Clone, Copy)]
 enum Ev {
     Arrive(u32),
-    Done { case: u32, life: u32, node: u32, role: u32 },
-    Wake { case: u32, life: u32, node: u32 },
+    Done {
+        case: u32,
+        life: u32,
+        node: u32,
+        role: u32,
+    },
+    Wake {
+        case: u32,
+        life: u32,
+        node: u32,
+    },
     Batch(u32),
     Open(u32),
-    Milestone { case: u32, life: u32, rule: u16, rung: u16, epoch: u32 },
+    Milestone {
+        case: u32,
+        life: u32,
+        rule: u16,
+        rung: u16,
+        epoch: u32,
+    },
     Warmup,
 }
 
@@ -407,7 +432,9 @@ impl PartialOrd for EdfJob {
 }
 impl Ord for EdfJob {
     fn cmp(&self, o: &Self) -> Ordering {
-        o.0.key.total_cmp(&self.0.key).then(o.0.seq.cmp(&self.0.seq))
+        o.0.key
+            .total_cmp(&self.0.key)
+            .then(o.0.seq.cmp(&self.0.seq))
     }
 }
 
@@ -494,10 +521,17 @@ struct Engine<'c> {
 }
 
 impl<'c> Engine<'c> {
-    fn new(c: &'c Compiled, cfg: &'c SimConfig, origin: DateTime<Utc>, rep: u32, tz: chrono_tz::Tz) -> Self {
+    fn new(
+        c: &'c Compiled,
+        cfg: &'c SimConfig,
+        origin: DateTime<Utc>,
+        rep: u32,
+        tz: chrono_tz::Tz,
+    ) -> Self {
         let horizon = cfg.horizon.as_secs() as f64;
         let warmup = (cfg.warmup.as_secs() as f64).min(horizon);
-        let buckets = ((horizon / (cfg.resolution.as_secs().max(60) as f64)).ceil() as usize).min(100_000);
+        let buckets =
+            ((horizon / (cfg.resolution.as_secs().max(60) as f64)).ceil() as usize).min(100_000);
         let res = horizon / buckets.max(1) as f64;
         let roles = c
             .roles
@@ -555,13 +589,25 @@ impl<'c> Engine<'c> {
                 .starts
                 .iter()
                 .enumerate()
-                .map(|(i, _)| (Stream::new(cfg.seed, u64::from(rep), streams::arrivals(i)), 0))
+                .map(|(i, _)| {
+                    (
+                        Stream::new(cfg.seed, u64::from(rep), streams::arrivals(i)),
+                        0,
+                    )
+                })
                 .collect(),
             roles,
             slas: c
                 .slas
                 .iter()
-                .map(|_| SlaRun { met: 0, breached: 0, pending: 0, q: Quantiles::new(), s: Summary::new(), by_hour: vec![0; 168] })
+                .map(|_| SlaRun {
+                    met: 0,
+                    breached: 0,
+                    pending: 0,
+                    q: Quantiles::new(),
+                    s: Summary::new(),
+                    by_hour: vec![0; 168],
+                })
                 .collect(),
             visits: vec![0; c.kinds.len()],
             outcomes: vec![0; c.outcomes.len()],
@@ -582,7 +628,11 @@ impl<'c> Engine<'c> {
     #[inline]
     fn push(&mut self, t: f64, ev: Ev) {
         self.seq += 1;
-        self.heap.push(Item { t, seq: self.seq, ev });
+        self.heap.push(Item {
+            t,
+            seq: self.seq,
+            ev,
+        });
     }
 
     fn clock(&self, i: Option<u32>) -> Option<&'c Clock> {
@@ -590,7 +640,8 @@ impl<'c> Engine<'c> {
     }
 
     fn stamp(&self, t: f64) -> String {
-        (self.origin + TimeDelta::milliseconds((t * 1000.0) as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        (self.origin + TimeDelta::milliseconds((t * 1000.0) as i64))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
     fn log(&mut self, case: u32, node: u32, resource: Option<u32>, lifecycle: &'static str) {
@@ -602,7 +653,9 @@ impl<'c> Engine<'c> {
             case_id: self.cases[case as usize].id,
             activity: self.c.node_ids[node as usize].clone(),
             timestamp: self.stamp(self.now),
-            resource: resource.map(|r| self.c.role_ids[r as usize].clone()).unwrap_or_default(),
+            resource: resource
+                .map(|r| self.c.role_ids[r as usize].clone())
+                .unwrap_or_default(),
             lifecycle,
         };
         if let Some(log) = &mut self.log {
@@ -613,11 +666,15 @@ impl<'c> Engine<'c> {
     // ---- arrivals ----
 
     fn schedule_arrival(&mut self, i: usize) -> Result<(), SimError> {
-        let Some((_, arr)) = self.c.starts.get(i) else { return Ok(()) };
+        let Some((_, arr)) = self.c.starts.get(i) else {
+            return Ok(());
+        };
         match arr {
             CArrivals::None => {}
             CArrivals::Poisson(segs) => {
-                let Some((rng, seg)) = self.arrivals.get_mut(i) else { return Ok(()) };
+                let Some((rng, seg)) = self.arrivals.get_mut(i) else {
+                    return Ok(());
+                };
                 let mut e = rng.exponential(1.0);
                 let mut t = self.now;
                 while let Some(&(end, rate)) = segs.get(*seg) {
@@ -634,7 +691,9 @@ impl<'c> Engine<'c> {
                 }
             }
             CArrivals::Schedule(points, _) => {
-                let Some((_, k)) = self.arrivals.get_mut(i) else { return Ok(()) };
+                let Some((_, k)) = self.arrivals.get_mut(i) else {
+                    return Ok(());
+                };
                 if let Some(&at) = points.get(*k) {
                     *k += 1;
                     if at < self.horizon {
@@ -652,7 +711,9 @@ impl<'c> Engine<'c> {
             _ => 1,
         };
         self.schedule_arrival(i as usize)?;
-        let Some(&(node, _)) = self.c.starts.get(i as usize) else { return Ok(()) };
+        let Some(&(node, _)) = self.c.starts.get(i as usize) else {
+            return Ok(());
+        };
         for _ in 0..count {
             if self.next_id >= self.cfg.limits.max_cases {
                 return Err(self.limit("cases", self.cfg.limits.max_cases));
@@ -667,7 +728,11 @@ impl<'c> Engine<'c> {
     }
 
     fn limit(&self, what: &'static str, limit: u64) -> SimError {
-        SimError::Limit { what, limit, at: self.stamp(self.now) }
+        SimError::Limit {
+            what,
+            limit,
+            at: self.stamp(self.now),
+        }
     }
 
     fn new_case(&mut self) -> u32 {
@@ -706,7 +771,10 @@ impl<'c> Engine<'c> {
         case.rules.clear();
         case.runs.clear();
         for (r, sla) in c.slas.iter().enumerate() {
-            if sla.guard.is_none_or(|g| c.guards[g as usize].contains(&case.attrs)) {
+            if sla
+                .guard
+                .is_none_or(|g| c.guards[g as usize].contains(&case.attrs))
+            {
                 case.rules.push(r as u16);
                 case.runs.push(Run::default());
             }
@@ -798,7 +866,14 @@ impl<'c> Engine<'c> {
                 CKind::Wait(w) => match w {
                     CWait::Delay(d) => {
                         let life = self.cases[case as usize].life;
-                        self.push(self.now + d, Ev::Wake { case, life, node: n });
+                        self.push(
+                            self.now + d,
+                            Ev::Wake {
+                                case,
+                                life,
+                                node: n,
+                            },
+                        );
                     }
                     CWait::Points { at, batch } => {
                         let i = at.partition_point(|p| *p < self.now);
@@ -815,7 +890,14 @@ impl<'c> Engine<'c> {
                             }
                         } else {
                             let life = self.cases[case as usize].life;
-                            self.push(t, Ev::Wake { case, life, node: n });
+                            self.push(
+                                t,
+                                Ev::Wake {
+                                    case,
+                                    life,
+                                    node: n,
+                                },
+                            );
                         }
                     }
                 },
@@ -845,7 +927,9 @@ impl<'c> Engine<'c> {
 
     /// Follows the `i`-th outgoing edge of `n`: counts it and queues its target.
     fn take(&mut self, case: u32, n: u32, i: usize) {
-        let Some(e) = self.c.out_edges(n).get(i) else { return };
+        let Some(e) = self.c.out_edges(n).get(i) else {
+            return;
+        };
         if e.limit > 0
             && let Some(t) = self.cases[case as usize].taken.get_mut(e.slot as usize)
         {
@@ -874,12 +958,24 @@ impl<'c> Engine<'c> {
     }
 
     fn enqueue(&mut self, case: u32, node: u32, role: u32) {
-        let key = if matches!(self.cfg.discipline, Discipline::EarliestDeadline) { self.edf_key(case) } else { 0.0 };
+        let key = if matches!(self.cfg.discipline, Discipline::EarliestDeadline) {
+            self.edf_key(case)
+        } else {
+            0.0
+        };
         self.seq += 1;
         let cs = &mut self.cases[case as usize];
         cs.holder = role;
         cs.queued.push((role, node));
-        let job = Job { case, life: cs.life, epoch: cs.epoch, node, t: self.now, key, seq: self.seq };
+        let job = Job {
+            case,
+            life: cs.life,
+            epoch: cs.epoch,
+            node,
+            t: self.now,
+            key,
+            seq: self.seq,
+        };
         let r = &mut self.roles[role as usize];
         r.queue.push(job);
         r.queued += 1;
@@ -917,11 +1013,17 @@ impl<'c> Engine<'c> {
             if !cs.live || cs.life != job.life || cs.epoch != job.epoch {
                 continue;
             }
-            if let Some(p) = cs.queued.iter().position(|(ro, n)| *ro == role && *n == job.node) {
+            if let Some(p) = cs
+                .queued
+                .iter()
+                .position(|(ro, n)| *ro == role && *n == job.node)
+            {
                 cs.queued.swap_remove(p);
             }
             let effort = match &c.kinds[job.node as usize] {
-                CKind::Task { effort: Some(e), .. } => cs.rng.as_mut().map_or(0.0, |g| g.effort(e)),
+                CKind::Task {
+                    effort: Some(e), ..
+                } => cs.rng.as_mut().map_or(0.0, |g| g.effort(e)),
                 _ => 0.0,
             };
             let counted = cs.counted;
@@ -940,7 +1042,15 @@ impl<'c> Engine<'c> {
             };
             self.log(job.case, job.node, Some(role), "start");
             if done.is_finite() {
-                self.push(done, Ev::Done { case: job.case, life, node: job.node, role });
+                self.push(
+                    done,
+                    Ev::Done {
+                        case: job.case,
+                        life,
+                        node: job.node,
+                        role,
+                    },
+                );
             }
         }
     }
@@ -973,7 +1083,9 @@ impl<'c> Engine<'c> {
             let sla = &c.slas[r];
             let hit = |p: &CPoint| match (p, hook) {
                 (CPoint::Start, Hook::Start) | (CPoint::End, Hook::End) => true,
-                (CPoint::Enter(ns), Hook::Enter(n)) | (CPoint::Leave(ns), Hook::Leave(n)) => ns.contains(&n),
+                (CPoint::Enter(ns), Hook::Enter(n)) | (CPoint::Leave(ns), Hook::Leave(n)) => {
+                    ns.contains(&n)
+                }
                 _ => false,
             };
             let state = self.cases[case as usize].runs[k].state;
@@ -985,7 +1097,9 @@ impl<'c> Engine<'c> {
                     run.used = 0.0;
                     self.plan_milestone(case, k);
                 }
-                RUNNING | PAUSED if hit(&sla.stop) || matches!(hook, Hook::End) => self.stop_clock(case, k),
+                RUNNING | PAUSED if hit(&sla.stop) || matches!(hook, Hook::End) => {
+                    self.stop_clock(case, k)
+                }
                 RUNNING if matches!(hook, Hook::Enter(n) if sla.pause.contains(&n)) => {
                     let used = self.used(case, k);
                     let run = &mut self.cases[case as usize].runs[k];
@@ -1047,7 +1161,8 @@ impl<'c> Engine<'c> {
 
     fn hour_of_week(&self, t: f64) -> usize {
         use chrono::{Datelike, Timelike};
-        let at = (self.origin + TimeDelta::milliseconds((t * 1000.0) as i64)).with_timezone(&self.start_tz);
+        let at = (self.origin + TimeDelta::milliseconds((t * 1000.0) as i64))
+            .with_timezone(&self.start_tz);
         (at.weekday().num_days_from_monday() * 24 + at.hour()) as usize
     }
 
@@ -1056,14 +1171,22 @@ impl<'c> Engine<'c> {
         let r = cs.rules[k] as usize;
         let sla = &self.c.slas[r];
         let run = &cs.runs[k];
-        let Some(m) = sla.ladder.get(run.rung as usize) else { return };
+        let Some(m) = sla.ladder.get(run.rung as usize) else {
+            return;
+        };
         let left = (m.at - run.used).max(0.0);
         let at = match self.clock(sla.clock) {
             Some(cl) => cl.add(run.since, left),
             None => run.since + left,
         };
         if at.is_finite() {
-            let ev = Ev::Milestone { case, life: cs.life, rule: k as u16, rung: run.rung, epoch: run.epoch };
+            let ev = Ev::Milestone {
+                case,
+                life: cs.life,
+                rule: k as u16,
+                rung: run.rung,
+                epoch: run.epoch,
+            };
             self.push(at, ev);
         }
     }
@@ -1082,7 +1205,9 @@ impl<'c> Engine<'c> {
         }
         let c = self.c;
         let r = self.cases[case as usize].rules[k] as usize;
-        let Some(m) = c.slas[r].ladder.get(rung as usize) else { return };
+        let Some(m) = c.slas[r].ladder.get(rung as usize) else {
+            return;
+        };
         let counted = self.cases[case as usize].counted;
         let holder = self.cases[case as usize].holder;
         if counted {
@@ -1130,19 +1255,20 @@ impl<'c> Engine<'c> {
         cs.queued.clear();
         self.open = self.open.saturating_sub(1);
         self.free.push(case);
-        if counted {
-            if let Some(o) = outcome {
-                self.outcomes[o as usize] += 1;
-                self.finished += 1;
-                self.cycle_q.add(self.now - arrived);
-                self.cycle_s.add(self.now - arrived);
-            }
+        if counted && let Some(o) = outcome {
+            self.outcomes[o as usize] += 1;
+            self.finished += 1;
+            self.cycle_q.add(self.now - arrived);
+            self.cycle_s.add(self.now - arrived);
         }
     }
 
     // ---- the loop ----
 
-    fn run(mut self, progress: &mut dyn FnMut(Progress) -> bool) -> Result<(RepResult, Vec<LogRow>), SimError> {
+    fn run(
+        mut self,
+        progress: &mut dyn FnMut(Progress) -> bool,
+    ) -> Result<(RepResult, Vec<LogRow>), SimError> {
         for i in 0..self.c.starts.len() {
             self.schedule_arrival(i)?;
         }
@@ -1161,13 +1287,22 @@ impl<'c> Engine<'c> {
             }
             if self.events & 0xFFFF == 0 {
                 let done = (f64::from(self.rep) + self.now / self.horizon) / f64::from(reps);
-                if !progress(Progress { replication: self.rep, replications: reps, done }) {
+                if !progress(Progress {
+                    replication: self.rep,
+                    replications: reps,
+                    done,
+                }) {
                     return Err(SimError::Cancelled);
                 }
             }
             match item.ev {
                 Ev::Arrive(i) => self.arrive(i)?,
-                Ev::Done { case, life, node, role } => self.done(case, life, node, role),
+                Ev::Done {
+                    case,
+                    life,
+                    node,
+                    role,
+                } => self.done(case, life, node, role),
                 Ev::Wake { case, life, node } => {
                     let cs = &self.cases[case as usize];
                     if cs.live && cs.life == life {
@@ -1192,7 +1327,13 @@ impl<'c> Engine<'c> {
                     self.roles[role as usize].open_pending = false;
                     self.dispatch(role);
                 }
-                Ev::Milestone { case, life, rule, rung, epoch } => self.milestone(case, life, rule, rung, epoch),
+                Ev::Milestone {
+                    case,
+                    life,
+                    rule,
+                    rung,
+                    epoch,
+                } => self.milestone(case, life, rule, rung, epoch),
                 Ev::Warmup => {
                     let now = self.now;
                     for r in &mut self.roles {
@@ -1256,7 +1397,11 @@ impl<'c> Engine<'c> {
                 RoleStats {
                     role: c.role_ids[i].clone(),
                     staff: cr.staff,
-                    utilisation: if avail > 0.0 { (busy / avail).min(1.0) } else { 0.0 },
+                    utilisation: if avail > 0.0 {
+                        (busy / avail).min(1.0)
+                    } else {
+                        0.0
+                    },
                     wait: dist(&r.wait_q, &r.wait_s),
                     queue_mean: r.queue_tw.mean_until(self.horizon),
                     queue_max: r.queue_tw.max(),
@@ -1280,7 +1425,11 @@ impl<'c> Engine<'c> {
                 met: s.met,
                 breached: s.breached,
                 pending: s.pending,
-                attainment: if s.met + s.breached == 0 { 1.0 } else { s.met as f64 / (s.met + s.breached) as f64 },
+                attainment: if s.met + s.breached == 0 {
+                    1.0
+                } else {
+                    s.met as f64 / (s.met + s.breached) as f64
+                },
                 time_to_stop: dist(&s.q, &s.s),
                 breaches_by_hour: s.by_hour.clone(),
             })
@@ -1290,11 +1439,21 @@ impl<'c> Engine<'c> {
             finished: self.finished,
             open,
             stuck: self.stuck,
-            outcomes: c.outcomes.iter().cloned().zip(self.outcomes.iter().copied()).collect(),
+            outcomes: c
+                .outcomes
+                .iter()
+                .cloned()
+                .zip(self.outcomes.iter().copied())
+                .collect(),
             cycle_time: dist(&self.cycle_q, &self.cycle_s),
             slas,
             roles,
-            visits: c.node_ids.iter().cloned().zip(self.visits.iter().copied()).collect(),
+            visits: c
+                .node_ids
+                .iter()
+                .cloned()
+                .zip(self.visits.iter().copied())
+                .collect(),
             events: self.events,
         };
         (rep, self.log.take().unwrap_or_default())
@@ -1312,7 +1471,12 @@ enum Hook {
 /// The default start of a run: Monday 5 January 2026, midnight in the workflow's first
 /// calendar's zone (UTC without calendars).
 pub fn default_start(w: &Workflow) -> DateTime<Utc> {
-    let tz = w.calendars.values().next().map(|c| c.tz()).unwrap_or(chrono_tz::UTC);
+    let tz = w
+        .calendars
+        .values()
+        .next()
+        .map(|c| c.tz())
+        .unwrap_or(chrono_tz::UTC);
     chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .and_then(|l| crate::business::resolve(tz, l))
@@ -1321,8 +1485,12 @@ pub fn default_start(w: &Workflow) -> DateTime<Utc> {
 
 /// Simulates a workflow. `progress` is called now and then with how far the run is; return
 /// `false` from it to cancel.
-pub fn simulate(w: &Workflow, cfg: &SimConfig, progress: &mut dyn FnMut(Progress) -> bool) -> Result<SimResult, SimError> {
-    let errors = crate::validate(w).error_count();
+pub fn simulate(
+    w: &Workflow,
+    cfg: &SimConfig,
+    progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<SimResult, SimError> {
+    let errors = crate::validate::validate_structure(w).error_count();
     if errors > 0 {
         return Err(SimError::Invalid(errors));
     }
@@ -1332,10 +1500,19 @@ pub fn simulate(w: &Workflow, cfg: &SimConfig, progress: &mut dyn FnMut(Progress
     let start = cfg.start.unwrap_or_else(|| default_start(w));
     let days = u32::try_from(cfg.horizon.as_secs().div_ceil(86_400)).unwrap_or(u32::MAX);
     let compiled = Compiled::new(w, start, days)?;
-    if compiled.starts.iter().all(|(_, a)| matches!(a, CArrivals::None)) {
+    if compiled
+        .starts
+        .iter()
+        .all(|(_, a)| matches!(a, CArrivals::None))
+    {
         return Err(SimError::NoArrivals);
     }
-    let tz = w.calendars.values().next().map(|c| c.tz()).unwrap_or(chrono_tz::UTC);
+    let tz = w
+        .calendars
+        .values()
+        .next()
+        .map(|c| c.tz())
+        .unwrap_or(chrono_tz::UTC);
     let mut reps = Vec::new();
     let mut log = Vec::new();
     for rep in 0..cfg.replications.max(1) {
@@ -1345,9 +1522,19 @@ pub fn simulate(w: &Workflow, cfg: &SimConfig, progress: &mut dyn FnMut(Progress
         }
         reps.push(r);
     }
-    progress(Progress { replication: cfg.replications, replications: cfg.replications.max(1), done: 1.0 });
+    progress(Progress {
+        replication: cfg.replications,
+        replications: cfg.replications.max(1),
+        done: 1.0,
+    });
     let summary = summarise(&reps);
-    Ok(SimResult { start, config: cfg.clone(), replications: reps, summary, log })
+    Ok(SimResult {
+        start,
+        config: cfg.clone(),
+        replications: reps,
+        summary,
+        log,
+    })
 }
 
 /// One figure over replications.
@@ -1355,14 +1542,25 @@ type Per<'a> = &'a dyn Fn(&RepResult) -> f64;
 
 /// The headline figures, each estimated by `est` from a per-replication figure.
 fn headline(first: Option<&RepResult>, est: &dyn Fn(Per) -> Estimate) -> Summary95 {
-    let named = |names: Vec<String>, f: &dyn Fn(&RepResult, usize) -> f64| -> Vec<(String, Estimate)> {
-        names.into_iter().enumerate().map(|(i, n)| (n, est(&|x| f(x, i)))).collect()
-    };
-    let rules: Vec<String> = first.map(|r| r.slas.iter().map(|s| s.rule.clone()).collect()).unwrap_or_default();
-    let roles: Vec<String> = first.map(|r| r.roles.iter().map(|s| s.role.clone()).collect()).unwrap_or_default();
+    let named =
+        |names: Vec<String>, f: &dyn Fn(&RepResult, usize) -> f64| -> Vec<(String, Estimate)> {
+            names
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (n, est(&|x| f(x, i))))
+                .collect()
+        };
+    let rules: Vec<String> = first
+        .map(|r| r.slas.iter().map(|s| s.rule.clone()).collect())
+        .unwrap_or_default();
+    let roles: Vec<String> = first
+        .map(|r| r.roles.iter().map(|s| s.role.clone()).collect())
+        .unwrap_or_default();
     Summary95 {
         attainment: named(rules, &|x, i| x.slas.get(i).map_or(0.0, |s| s.attainment)),
-        utilisation: named(roles.clone(), &|x, i| x.roles.get(i).map_or(0.0, |s| s.utilisation)),
+        utilisation: named(roles.clone(), &|x, i| {
+            x.roles.get(i).map_or(0.0, |s| s.utilisation)
+        }),
         wait: named(roles, &|x, i| x.roles.get(i).map_or(0.0, |s| s.wait.mean)),
         cycle_time: est(&|x| x.cycle_time.mean),
         finished: est(&|x| x.finished as f64),
@@ -1370,7 +1568,9 @@ fn headline(first: Option<&RepResult>, est: &dyn Fn(Per) -> Estimate) -> Summary
 }
 
 fn summarise(reps: &[RepResult]) -> Summary95 {
-    headline(reps.first(), &|f| Estimate::of(&reps.iter().map(f).collect::<Vec<_>>()))
+    headline(reps.first(), &|f| {
+        Estimate::of(&reps.iter().map(f).collect::<Vec<_>>())
+    })
 }
 
 /// Two scenarios run on the same seeds, and their differences.
@@ -1397,21 +1597,40 @@ pub fn compare(
     cfg: &SimConfig,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Comparison, SimError> {
-    let run = |s: &crate::scenario::Scenario, half: f64, progress: &mut dyn FnMut(Progress) -> bool| {
-        let (wf, queue) = s.apply(w)?;
-        let mut c = cfg.clone();
-        if let Some(q) = queue {
-            c.discipline = q;
-        }
-        let mut inner = |p: Progress| progress(Progress { done: half + p.done / 2.0, ..p });
-        simulate(&wf, &c, &mut inner)
-    };
+    let run =
+        |s: &crate::scenario::Scenario, half: f64, progress: &mut dyn FnMut(Progress) -> bool| {
+            let (wf, queue) = s.apply(w)?;
+            let mut c = cfg.clone();
+            if let Some(q) = queue {
+                c.discipline = q;
+            }
+            let mut inner = |p: Progress| {
+                progress(Progress {
+                    done: half + p.done / 2.0,
+                    ..p
+                })
+            };
+            simulate(&wf, &c, &mut inner)
+        };
     let ra = run(a, 0.0, progress)?;
     let rb = run(b, 0.5, progress)?;
     let difference = paired(&ra.replications, &rb.replications);
-    Ok(Comparison { a_name: a.label("A").to_string(), b_name: b.label("B").to_string(), a: ra, b: rb, difference })
+    Ok(Comparison {
+        a_name: a.label("A").to_string(),
+        b_name: b.label("B").to_string(),
+        a: ra,
+        b: rb,
+        difference,
+    })
 }
 
 fn paired(a: &[RepResult], b: &[RepResult]) -> Summary95 {
-    headline(a.first(), &|f| Estimate::of(&a.iter().zip(b).map(|(x, y)| f(y) - f(x)).collect::<Vec<_>>()))
+    headline(a.first(), &|f| {
+        Estimate::of(
+            &a.iter()
+                .zip(b)
+                .map(|(x, y)| f(y) - f(x))
+                .collect::<Vec<_>>(),
+        )
+    })
 }

@@ -75,6 +75,20 @@ impl From<&ParseError> for Diagnostic {
 /// coverage over the attribute domains. Errors come first, then warnings, each in the
 /// order found.
 pub fn validate(w: &Workflow) -> Report {
+    let mut report = validate_structure(w);
+    // Timing analysis needs a sound graph: only run it when nothing else is an error.
+    if !report.has_errors() {
+        report
+            .diagnostics
+            .extend(crate::feasibility::sla_feasibility(w));
+        report.diagnostics.sort_by_key(|d| d.severity);
+    }
+    report
+}
+
+/// Everything [`validate`] checks except SLA feasibility: what must hold for the workflow
+/// to run at all (the simulator requires this to be free of errors).
+pub fn validate_structure(w: &Workflow) -> Report {
     let mut v = Validator {
         w,
         out: Vec::new(),
@@ -91,14 +105,6 @@ pub fn validate(w: &Workflow) -> Report {
     v.unused();
     v.escalation();
     v.calendars();
-    // Timing analysis needs a sound graph: only run it when nothing above is an error.
-    if !v
-        .out
-        .iter()
-        .any(|d| d.severity == crate::diagnostic::Severity::Error)
-    {
-        v.out.extend(crate::feasibility::sla_feasibility(w));
-    }
     let mut diagnostics = v.out;
     diagnostics.sort_by_key(|d| d.severity);
     Report { diagnostics }
@@ -295,10 +301,17 @@ impl<'w> Validator<'w> {
                     self.calendar_ref(c, self.node_loc(ix), &format!("wait node \"{}\"", node.id));
                 }
                 NodeKind::Start {
-                    arrivals: Some(crate::arrivals::Arrivals { calendar: Some(c), .. }),
+                    arrivals:
+                        Some(crate::arrivals::Arrivals {
+                            calendar: Some(c), ..
+                        }),
                     ..
                 } => {
-                    self.calendar_ref(c, self.node_loc(ix), &format!("arrivals of start \"{}\"", node.id));
+                    self.calendar_ref(
+                        c,
+                        self.node_loc(ix),
+                        &format!("arrivals of start \"{}\"", node.id),
+                    );
                 }
                 _ => {}
             }
@@ -1035,7 +1048,10 @@ impl<'w> Validator<'w> {
                     cals_used.insert(c);
                 }
                 NodeKind::Start {
-                    arrivals: Some(crate::arrivals::Arrivals { calendar: Some(c), .. }),
+                    arrivals:
+                        Some(crate::arrivals::Arrivals {
+                            calendar: Some(c), ..
+                        }),
                     ..
                 } => {
                     cals_used.insert(c);

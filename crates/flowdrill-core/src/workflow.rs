@@ -267,7 +267,9 @@ impl Workflow {
 
     /// Replaces the arrivals of a start node; false when no start node has this id.
     pub fn set_arrivals(&mut self, id: &str, new: Option<crate::arrivals::Arrivals>) -> bool {
-        let Some(ix) = self.index.get(id).copied() else { return false };
+        let Some(ix) = self.index.get(id).copied() else {
+            return false;
+        };
         match self.graph.node_weight_mut(ix).map(|n| &mut n.kind) {
             Some(crate::model::NodeKind::Start { arrivals, .. }) => {
                 *arrivals = new;
