@@ -966,7 +966,6 @@ impl<'c> Engine<'c> {
         self.seq += 1;
         let cs = &mut self.cases[case as usize];
         cs.holder = role;
-        cs.queued.push((role, node));
         let job = Job {
             case,
             life: cs.life,
@@ -976,6 +975,12 @@ impl<'c> Engine<'c> {
             key,
             seq: self.seq,
         };
+        // Straight to work when someone is free and nobody is waiting.
+        if self.roles[role as usize].queue.is_empty() && self.can_start(role) {
+            self.start(role, job, false);
+            return;
+        }
+        self.cases[case as usize].queued.push((role, node));
         let r = &mut self.roles[role as usize];
         r.queue.push(job);
         r.queued += 1;
@@ -985,73 +990,85 @@ impl<'c> Engine<'c> {
         self.dispatch(role);
     }
 
-    fn dispatch(&mut self, role: u32) {
-        let c = self.c;
-        let staff = c.roles[role as usize].staff;
-        let clock = self.clock(c.roles[role as usize].clock);
-        loop {
-            let r = &mut self.roles[role as usize];
-            if r.busy >= staff || r.queue.is_empty() {
-                return;
-            }
-            if let Some(cl) = clock {
-                let open = cl.next_open(self.now);
-                if open > self.now {
-                    if !r.open_pending && open.is_finite() {
-                        r.open_pending = true;
-                        self.push(open, Ev::Open(role));
-                    }
-                    return;
+    /// True when one of the role's staff is free and the role's calendar is open now;
+    /// when it is closed, arranges to look again at the next opening.
+    fn can_start(&mut self, role: u32) -> bool {
+        let cr = &self.c.roles[role as usize];
+        if self.roles[role as usize].busy >= cr.staff {
+            return false;
+        }
+        if let Some(cl) = self.clock(cr.clock) {
+            let open = cl.next_open(self.now);
+            if open > self.now {
+                let r = &mut self.roles[role as usize];
+                if !r.open_pending && open.is_finite() {
+                    r.open_pending = true;
+                    self.push(open, Ev::Open(role));
                 }
+                return false;
             }
+        }
+        true
+    }
+
+    /// Starts queued work while staff are free and the calendar is open.
+    fn dispatch(&mut self, role: u32) {
+        while !self.roles[role as usize].queue.is_empty() && self.can_start(role) {
+            let r = &mut self.roles[role as usize];
             let Some(job) = r.queue.pop() else { return };
             r.queued = r.queued.saturating_sub(1);
             let (now, q) = (self.now, f64::from(r.queued));
             r.queue_tw.set(now, q);
             r.series.set(now, q);
-            let cs = &mut self.cases[job.case as usize];
-            if !cs.live || cs.life != job.life || cs.epoch != job.epoch {
-                continue;
-            }
-            if let Some(p) = cs
+            self.start(role, job, true);
+        }
+    }
+
+    /// One of the role's staff takes the job (skipped if its case ended or moved on).
+    fn start(&mut self, role: u32, job: Job, was_queued: bool) {
+        let c = self.c;
+        let cs = &mut self.cases[job.case as usize];
+        if !cs.live || cs.life != job.life || cs.epoch != job.epoch {
+            return;
+        }
+        if was_queued
+            && let Some(p) = cs
                 .queued
                 .iter()
                 .position(|(ro, n)| *ro == role && *n == job.node)
-            {
-                cs.queued.swap_remove(p);
-            }
-            let effort = match &c.kinds[job.node as usize] {
-                CKind::Task {
-                    effort: Some(e), ..
-                } => cs.rng.as_mut().map_or(0.0, |g| g.effort(e)),
-                _ => 0.0,
-            };
-            let counted = cs.counted;
-            let life = cs.life;
-            let r = &mut self.roles[role as usize];
-            if counted {
-                r.wait_q.add(self.now - job.t);
-                r.wait_s.add(self.now - job.t);
-            }
-            r.busy += 1;
-            let (now, b) = (self.now, f64::from(r.busy));
-            r.busy_tw.set(now, b);
-            let done = match clock {
-                Some(cl) => cl.add(self.now, effort),
-                None => self.now + effort,
-            };
-            self.log(job.case, job.node, Some(role), "start");
-            if done.is_finite() {
-                self.push(
-                    done,
-                    Ev::Done {
-                        case: job.case,
-                        life,
-                        node: job.node,
-                        role,
-                    },
-                );
-            }
+        {
+            cs.queued.swap_remove(p);
+        }
+        let effort = match &c.kinds[job.node as usize] {
+            CKind::Task {
+                effort: Some(e), ..
+            } => cs.rng.as_mut().map_or(0.0, |g| g.effort(e)),
+            _ => 0.0,
+        };
+        let (counted, life) = (cs.counted, cs.life);
+        let r = &mut self.roles[role as usize];
+        if counted {
+            r.wait_q.add(self.now - job.t);
+            r.wait_s.add(self.now - job.t);
+        }
+        r.busy += 1;
+        let (now, b) = (self.now, f64::from(r.busy));
+        r.busy_tw.set(now, b);
+        let done = match self.clock(c.roles[role as usize].clock) {
+            Some(cl) => cl.add(self.now, effort),
+            None => self.now + effort,
+        };
+        self.log(job.case, job.node, Some(role), "start");
+        if done.is_finite() {
+            self.push(
+                done,
+                Ev::Done {
+                    case: job.case,
+                    life,
+                    node: job.node,
+                    role,
+                },
+            );
         }
     }
 
@@ -1144,13 +1161,14 @@ impl<'c> Engine<'c> {
         run.state = if met { MET } else { BREACHED };
         run.epoch = run.epoch.wrapping_add(1);
         if counted {
-            let how = self.hour_of_week(arrived);
             let s = &mut self.slas[r];
             s.q.add(used);
             s.s.add(used);
             if met {
                 s.met += 1;
             } else {
+                let how = self.hour_of_week(arrived);
+                let s = &mut self.slas[r];
                 s.breached += 1;
                 if let Some(b) = s.by_hour.get_mut(how) {
                     *b += 1;

@@ -139,27 +139,28 @@ impl Summary {
     }
 }
 
-/// Lower edge of the first logarithmic bucket of [`Quantiles`]: 1 ms.
-const Q_LOW: f64 = 1e-3;
-/// Ratio of consecutive bucket edges.
-const Q_GROWTH: f64 = 1.02;
-/// `libm::log(Q_GROWTH)`.
-const Q_LN_GROWTH: f64 = 0.019_802_627_296_179_73;
-/// The zero bucket and 1399 logarithmic ones: 1 ms to 1 ms · 1.02^1399 ≈ 1.07e9 s (34 years).
-const Q_BUCKETS: usize = 1400;
+/// Smallest binary exponent with its own buckets: 2^-10 s ≈ 1 ms.
+const Q_EMIN: i32 = -10;
+/// Largest: 2^30 s ≈ 34 years.
+const Q_EMAX: i32 = 30;
+/// Linear sub-buckets per octave: each spans at most 1/50 of its lower edge.
+const Q_SUB: usize = 50;
+/// The zero bucket and 50 buckets for each octave from 2^-10 to 2^31 seconds.
+const Q_BUCKETS: usize = 1 + (Q_EMAX - Q_EMIN + 1) as usize * Q_SUB;
 
 /// Streaming quantiles of non-negative durations in seconds, within 1% relative error.
 ///
-/// Samples are counted in logarithmic buckets whose edges grow by 2%: bucket `k ≥ 1` holds
-/// [1 ms · 1.02^(k-1), 1 ms · 1.02^k) and is represented by the point at equal relative
-/// distance from both edges, which is within 1/101 (0.9901%) of every value in the bucket.
-/// Values below 1 ms go to a zero bucket represented by 0; values above the top edge (about
-/// 34 years) go to the top bucket and lose the error bound. The exact minimum and maximum are
+/// Samples are counted in buckets found from the bits of the number, without logarithms:
+/// each octave [2^e, 2^(e+1)) is cut into 50 equal parts, so a bucket [L, U) has U/L at
+/// most 1.02, and it is represented by the point 2LU/(L+U), at equal relative distance from
+/// both edges and within 1/101 (0.9901%) of every value in the bucket. Values below 2^-10 s
+/// (about 1 ms) go to a zero bucket represented by 0; values from 2^31 s (about 68 years) go
+/// to the top bucket and lose the error bound. The exact minimum and maximum are
 /// tracked separately and every quantile is clamped to them.
 ///
 /// Negative samples count as 0; NaN, infinite and above-1e300 samples are ignored. The
-/// counters are one `Vec` of 1400 `u64`s allocated by [`Quantiles::new`]; `add` is O(1) and
-/// allocation-free.
+/// counters are one `Vec` of 2051 `u64`s allocated by [`Quantiles::new`]; `add` is O(1),
+/// allocation-free and uses no floating-point functions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantiles {
     counts: Vec<u64>,
@@ -225,7 +226,7 @@ impl Quantiles {
 
     /// The `q`-quantile by nearest rank (the smallest sample with at least a fraction `q` of
     /// the samples at or below it), as its bucket's representative: within 1% of the exact
-    /// value for durations from 1 ms to 34 years, below 1 ms for shorter ones.
+    /// value for durations from 1 ms to 68 years, below 1 ms for shorter ones.
     ///
     /// `q = 0` gives the exact minimum and `q = 1` the exact maximum; `q` outside [0, 1] is
     /// clamped and NaN is taken as 0. An empty histogram gives 0.
@@ -258,25 +259,37 @@ impl Quantiles {
     }
 }
 
-/// The bucket of a non-negative duration.
-fn bucket_of(x: f64) -> usize {
-    if x < Q_LOW {
-        return 0;
-    }
-    let k = 1.0 + libm::floor(libm::log(x / Q_LOW) / Q_LN_GROWTH);
-    (k as usize).min(Q_BUCKETS - 1)
+/// 2^e as an `f64`, exactly.
+fn pow2(e: i32) -> f64 {
+    f64::from_bits(((e + 1023) as u64) << 52)
 }
 
-/// The value reported for bucket `k`: 0 for the zero bucket, else the point at relative
-/// distance (g - 1) / (g + 1) from both edges.
-fn representative(k: usize) -> f64 {
-    match k {
-        0 => 0.0,
-        _ => {
-            let lower = Q_LOW * libm::pow(Q_GROWTH, (k - 1) as f64);
-            lower * (2.0 * Q_GROWTH / (Q_GROWTH + 1.0))
-        }
+/// The bucket of a non-negative duration: octave from the exponent bits, part of the
+/// octave from the mantissa bits.
+fn bucket_of(x: f64) -> usize {
+    if x < pow2(Q_EMIN) {
+        return 0;
     }
+    let bits = x.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    if e > Q_EMAX {
+        return Q_BUCKETS - 1;
+    }
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    let sub = (((m - 1.0) * Q_SUB as f64) as usize).min(Q_SUB - 1);
+    1 + (e - Q_EMIN) as usize * Q_SUB + sub
+}
+
+/// The value reported for bucket `k`: 0 for the zero bucket, else 2LU/(L+U) of its edges.
+fn representative(k: usize) -> f64 {
+    if k == 0 {
+        return 0.0;
+    }
+    let (octave, sub) = ((k - 1) / Q_SUB, (k - 1) % Q_SUB);
+    let base = pow2(Q_EMIN + octave as i32);
+    let lower = base * (1.0 + sub as f64 / Q_SUB as f64);
+    let upper = base * (1.0 + (sub + 1) as f64 / Q_SUB as f64);
+    2.0 * lower * upper / (lower + upper)
 }
 
 /// The time average of a piecewise-constant level, such as a queue length or the number
@@ -727,8 +740,7 @@ mod tests {
 
     #[test]
     fn quantile_buckets_bound_the_relative_error() {
-        assert_eq!(Q_LN_GROWTH, libm::log(Q_GROWTH));
-        let mut x = Q_LOW;
+        let mut x = 1e-3;
         while x < 1e9 {
             let rep = representative(bucket_of(x));
             assert!((rep - x).abs() <= x / 101.0 * (1.0 + 1e-12), "{x}: {rep}");
