@@ -225,7 +225,7 @@ fn main() {
         cases = r.replications[0].arrived;
         engine.push(cases as f64 / secs);
     }
-    let mut rate = |stats: bool| {
+    let rate = |stats: bool| {
         let mut runs: Vec<f64> = (0..5)
             .map(|_| {
                 let t = Instant::now();
