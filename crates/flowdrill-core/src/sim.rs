@@ -469,7 +469,8 @@ struct RoleRun {
     queue: Queue,
     queued: u32,
     open_pending: bool,
-    busy_tw: TimeWeighted,
+    /// Work done (open time spent on tasks) after the warm-up, up to the horizon.
+    work: f64,
     queue_tw: TimeWeighted,
     series: Series,
     wait_q: Quantiles,
@@ -544,7 +545,7 @@ impl<'c> Engine<'c> {
                 },
                 queued: 0,
                 open_pending: false,
-                busy_tw: TimeWeighted::new(0.0, 0.0),
+                work: 0.0,
                 queue_tw: TimeWeighted::new(0.0, 0.0),
                 series: Series::new(0.0, res, buckets.max(1)),
                 wait_q: Quantiles::new(),
@@ -1052,12 +1053,20 @@ impl<'c> Engine<'c> {
             r.wait_s.add(self.now - job.t);
         }
         r.busy += 1;
-        let (now, b) = (self.now, f64::from(r.busy));
-        r.busy_tw.set(now, b);
-        let done = match self.clock(c.roles[role as usize].clock) {
+        let clock = self.clock(c.roles[role as usize].clock);
+        let done = match clock {
             Some(cl) => cl.add(self.now, effort),
             None => self.now + effort,
         };
+        // Utilisation counts the work done between the warm-up and the horizon.
+        if self.now >= self.warmup {
+            let until = done.min(self.horizon);
+            let r = &mut self.roles[role as usize];
+            r.work += match clock {
+                Some(cl) => cl.between(self.now, until),
+                None => (until - self.now).max(0.0),
+            };
+        }
         self.log(job.case, job.node, Some(role), "start");
         if done.is_finite() {
             self.push(
@@ -1075,8 +1084,6 @@ impl<'c> Engine<'c> {
     fn done(&mut self, case: u32, life: u32, node: u32, role: u32) {
         let r = &mut self.roles[role as usize];
         r.busy = r.busy.saturating_sub(1);
-        let (now, b) = (self.now, f64::from(r.busy));
-        r.busy_tw.set(now, b);
         let cs = &self.cases[case as usize];
         let live = cs.live && cs.life == life;
         if live {
@@ -1355,7 +1362,6 @@ impl<'c> Engine<'c> {
                 Ev::Warmup => {
                     let now = self.now;
                     for r in &mut self.roles {
-                        r.busy_tw.reset(now);
                         r.queue_tw.reset(now);
                     }
                 }
@@ -1408,7 +1414,7 @@ impl<'c> Engine<'c> {
                     Some(cl) => cl.between(self.warmup, self.horizon),
                     None => span,
                 } * f64::from(cr.staff);
-                let busy = r.busy_tw.mean_until(self.horizon) * span;
+                let busy = r.work;
                 let means = r.series.means();
                 let maxima = r.series.maxima();
                 let res = self.horizon / means.len().max(1) as f64;
