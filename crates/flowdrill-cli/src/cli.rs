@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Check, route and tabulate flowdrill workflow files.
+/// Check, route, tabulate and simulate flowdrill workflow files.
 #[derive(Debug, Parser)]
 #[command(name = "flowdrill", version, about, long_about = None)]
 pub struct Cli {
@@ -26,6 +26,10 @@ pub enum Command {
     Deadline(DeadlineArgs),
     /// The open (business) time between two instants on a calendar
     Elapsed(ElapsedArgs),
+    /// Simulate cases arriving, queueing for staff and running against their SLAs
+    Simulate(SimulateArgs),
+    /// Simulate two scenarios on the same random numbers and compare their headline figures
+    Compare(CompareArgs),
 }
 
 /// Arguments of `flowdrill check`.
@@ -108,6 +112,104 @@ pub struct ElapsedArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TimeFormat::Text)]
     pub format: TimeFormat,
+}
+
+/// Arguments of `flowdrill simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Workflow file (at least one start node needs "arrivals")
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// A scenario file of what-if overrides, e.g.
+    /// {"flowdrill-scenario": 1, "name": "more staff", "staff": {"community": 4}}
+    #[arg(long, value_name = "S.json")]
+    pub scenario: Option<PathBuf>,
+    /// How the run is set up
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SimFormat::Table)]
+    pub format: SimFormat,
+}
+
+/// Arguments of `flowdrill compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Workflow file (at least one start node needs "arrivals")
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The first scenario file, A (the baseline)
+    #[arg(value_name = "A.json")]
+    pub a: PathBuf,
+    /// The second scenario file, B; differences are B − A
+    #[arg(value_name = "B.json")]
+    pub b: PathBuf,
+    /// How both runs are set up
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SimFormat::Table)]
+    pub format: SimFormat,
+}
+
+/// The run options shared by `flowdrill simulate` and `flowdrill compare`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// How long cases arrive for, e.g. 7d, 30d, 12h
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub horizon: String,
+    /// The seed of every random draw; the same seed gives the same results
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// How many independent replications (at least 2 for confidence intervals)
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: u32,
+    /// The initial period left out of the statistics, e.g. 2d
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub warmup: String,
+    /// When the run starts, e.g. 2026-01-05T00:00:00-05:00 (default: Monday 5 January 2026,
+    /// midnight in the zone of the workflow's first calendar, else UTC)
+    #[arg(long, value_name = "RFC3339")]
+    pub start: Option<String>,
+    /// The bucket width of the queue-length series, e.g. 1h, 15m
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub resolution: String,
+    /// Queue order for every role; when given, it wins over a scenario's "queue"
+    /// [default: the scenario's "queue", else fifo]
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub queue: Option<QueueOrder>,
+    /// Write the event log of the first replication as CSV
+    /// (case_id,activity,timestamp,resource,lifecycle); with compare, scenario A's
+    #[arg(long, value_name = "out.csv")]
+    pub event_log: Option<PathBuf>,
+}
+
+/// How each role's queue is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueueOrder {
+    /// First come, first served
+    Fifo,
+    /// The case whose SLA deadline is earliest first
+    EarliestDeadline,
+}
+
+impl From<QueueOrder> for flowdrill_core::sim::Discipline {
+    fn from(q: QueueOrder) -> Self {
+        match q {
+            QueueOrder::Fifo => flowdrill_core::sim::Discipline::Fifo,
+            QueueOrder::EarliestDeadline => flowdrill_core::sim::Discipline::EarliestDeadline,
+        }
+    }
+}
+
+/// Output formats of `flowdrill simulate` and `flowdrill compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    /// Tables and text charts, for a person
+    Table,
+    /// The whole result as one JSON document
+    Json,
 }
 
 /// Output formats of `flowdrill check`.
@@ -266,6 +368,84 @@ mod tests {
         };
         assert_eq!(args.to, "2026-11-23T09:30:00Z");
         assert_eq!(args.format, TimeFormat::Json);
+    }
+
+    #[test]
+    fn simulate_has_defaults() {
+        let cli = Cli::try_parse_from(["flowdrill", "simulate", "w.json"]).unwrap();
+        let Command::Simulate(args) = cli.command else {
+            panic!("expected the simulate subcommand");
+        };
+        assert_eq!(args.run.horizon, "7d");
+        assert_eq!(args.run.seed, 1);
+        assert_eq!(args.run.replications, 10);
+        assert_eq!(args.run.warmup, "0s");
+        assert_eq!(args.run.resolution, "1h");
+        assert_eq!(args.run.queue, None);
+        assert_eq!(args.run.start, None);
+        assert_eq!(args.run.event_log, None);
+        assert_eq!(args.scenario, None);
+        assert_eq!(args.format, SimFormat::Table);
+    }
+
+    #[test]
+    fn simulate_reads_every_option() {
+        let cli = Cli::try_parse_from([
+            "flowdrill",
+            "simulate",
+            "w.json",
+            "--scenario",
+            "s.json",
+            "--horizon",
+            "30d",
+            "--seed",
+            "7",
+            "--replications",
+            "20",
+            "--warmup",
+            "2d",
+            "--start",
+            "2026-01-05T00:00:00Z",
+            "--resolution",
+            "15m",
+            "--queue",
+            "earliest-deadline",
+            "--format",
+            "json",
+            "--event-log",
+            "out.csv",
+        ])
+        .unwrap();
+        let Command::Simulate(args) = cli.command else {
+            panic!("expected the simulate subcommand");
+        };
+        assert_eq!(args.scenario, Some(PathBuf::from("s.json")));
+        assert_eq!(args.run.seed, 7);
+        assert_eq!(args.run.replications, 20);
+        assert_eq!(args.run.queue, Some(QueueOrder::EarliestDeadline));
+        assert_eq!(args.run.event_log, Some(PathBuf::from("out.csv")));
+        assert_eq!(args.format, SimFormat::Json);
+    }
+
+    #[test]
+    fn zero_replications_is_a_usage_error() {
+        assert!(
+            Cli::try_parse_from(["flowdrill", "simulate", "w.json", "--replications", "0"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn compare_needs_two_scenarios() {
+        assert!(Cli::try_parse_from(["flowdrill", "compare", "w.json", "a.json"]).is_err());
+        let cli =
+            Cli::try_parse_from(["flowdrill", "compare", "w.json", "a.json", "b.json"]).unwrap();
+        let Command::Compare(args) = cli.command else {
+            panic!("expected the compare subcommand");
+        };
+        assert_eq!(args.a, PathBuf::from("a.json"));
+        assert_eq!(args.b, PathBuf::from("b.json"));
+        assert_eq!(args.run.replications, 10);
     }
 
     #[test]

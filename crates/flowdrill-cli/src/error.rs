@@ -4,6 +4,8 @@ use std::fmt;
 use std::io;
 
 use flowdrill_core::business::CalendarError;
+use flowdrill_core::scenario::ScenarioError;
+use flowdrill_core::sim::SimError;
 use flowdrill_core::timeline::TimelineError;
 use flowdrill_core::{ParseError, RouteError};
 
@@ -52,6 +54,27 @@ pub enum CliError {
         /// Why.
         source: TimelineError,
     },
+    /// A simulation could not run.
+    Sim {
+        /// The workflow file as named on the command line.
+        file: String,
+        /// Why.
+        source: SimError,
+    },
+    /// A scenario does not fit the workflow.
+    Scenario {
+        /// The scenario file as named on the command line.
+        file: String,
+        /// Why.
+        source: ScenarioError,
+    },
+    /// An output file could not be written.
+    Write {
+        /// The file as named on the command line.
+        file: String,
+        /// What went wrong.
+        source: io::Error,
+    },
     /// Output could not be written as JSON.
     Json(serde_json::Error),
 }
@@ -67,6 +90,12 @@ impl fmt::Display for CliError {
             CliError::Arg { flag, message } => write!(f, "{flag}: {message}"),
             CliError::Calendar { file, source } => write!(f, "{file}: {source}"),
             CliError::Timeline { file, source } => write!(f, "{file}: {source}"),
+            CliError::Sim { file, source } => write!(f, "{file}: {source}"),
+            // The file named is the scenario, so the error's own "scenario: " is dropped.
+            CliError::Scenario { file, source } => write!(f, "{file}: {}", source.0),
+            CliError::Write { file, source } => {
+                write!(f, "cannot write {file}: {}", io_reason(source))
+            }
             CliError::Json(e) => write!(f, "cannot write JSON: {e}"),
         }
     }
@@ -81,6 +110,9 @@ impl std::error::Error for CliError {
             CliError::Arg { .. } => None,
             CliError::Calendar { source, .. } => Some(source),
             CliError::Timeline { source, .. } => Some(source),
+            CliError::Sim { source, .. } => Some(source),
+            CliError::Scenario { source, .. } => Some(source),
+            CliError::Write { source, .. } => Some(source),
             CliError::Json(e) => Some(e),
         }
     }
@@ -136,6 +168,32 @@ mod tests {
             message: "\"1.5h\" is not a duration".into(),
         };
         assert_eq!(e.to_string(), "--within: \"1.5h\" is not a duration");
+    }
+
+    #[test]
+    fn simulation_and_scenario_errors_name_their_file() {
+        let e = CliError::Sim {
+            file: "w.json".into(),
+            source: SimError::NoArrivals,
+        };
+        assert_eq!(
+            e.to_string(),
+            "w.json: no start node has \"arrivals\"; give at least one a rate or a schedule"
+        );
+        let e = CliError::Scenario {
+            file: "s.json".into(),
+            source: ScenarioError("staff: unknown role \"x\"".into()),
+        };
+        assert_eq!(e.to_string(), "s.json: staff: unknown role \"x\"");
+        let e = CliError::Write {
+            file: "/nowhere/log.csv".into(),
+            source: io::Error::from_raw_os_error(2),
+        };
+        assert!(
+            e.to_string().starts_with("cannot write /nowhere/log.csv: "),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("os error"), "{e}");
     }
 
     #[test]

@@ -10,10 +10,29 @@
 //! - `flowdrill deadline --calendar CAL.json --start RFC3339 --within DURATION` prints when
 //!   a business-time target falls due, in the calendar's local offset;
 //! - `flowdrill elapsed --calendar CAL.json --from RFC3339 --to RFC3339` prints the open
-//!   time between two instants, as a duration such as `1h30m`.
+//!   time between two instants, as a duration such as `1h30m`;
+//! - `flowdrill simulate FILE [--scenario S.json] [RUN OPTIONS] [--format table|json]`
+//!   simulates cases arriving at the workflow's start nodes, queueing for staff and running
+//!   against their SLA rules, over several replications; the table shows each rule's
+//!   attainment and time to stop, each role's utilisation, wait and queue, outcomes, cycle
+//!   time, a sparkline of each role's queue and a weekday × hour heat map of each rule's
+//!   breaches by hour of arrival; JSON is the whole result as one document;
+//! - `flowdrill compare FILE A.json B.json [RUN OPTIONS] [--format table|json]` runs two
+//!   scenarios on the same random numbers and shows each headline figure under A and B and
+//!   the difference B − A with its 95% half-width, marked `*` when significant.
+//!
+//! The run options are `--horizon 7d`, `--seed 1`, `--replications 10`, `--warmup 0s`,
+//! `--start RFC3339` (default Monday 5 January 2026, midnight in the zone of the workflow's
+//! first calendar), `--resolution 1h` (the bucket of the queue series), `--queue
+//! fifo|earliest-deadline` and `--event-log out.csv` (the first replication's event log as
+//! CSV with the header `case_id,activity,timestamp,resource,lifecycle`; with `compare`,
+//! scenario A's). A scenario's `"queue"` applies unless `--queue` is given, which wins.
+//! While a simulation runs, a progress bar is drawn on standard error when it is a
+//! terminal.
 //!
 //! [`run`] does the work of a parsed command line and returns the text to print and the
-//! exit status; the `render` module turns core results into text, Markdown or JSON.
+//! exit status; the `render` module turns core results into text, Markdown or JSON, and
+//! the `simulation` module does the same for simulation results.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -21,12 +40,16 @@
 pub mod cli;
 pub mod error;
 pub mod render;
+pub mod simulation;
 
 use std::fs;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use flowdrill_core::business::parse_instant;
 use flowdrill_core::route::{parse_assignment, route_from};
+use flowdrill_core::scenario::Scenario;
+use flowdrill_core::sim::{Discipline, LogRow, Progress, SimConfig, SimError, compare, simulate};
 use flowdrill_core::timeline::{Pace, route_slas, timeline};
 use flowdrill_core::workflow::parse_calendar;
 use flowdrill_core::{Calendar, Diagnostic, Duration, Location, Report, Workflow, route_table};
@@ -54,6 +77,8 @@ pub fn run(cli: &Cli) -> Result<Output, CliError> {
         Command::Route(args) => route(args),
         Command::Deadline(args) => deadline(args),
         Command::Elapsed(args) => elapsed(args),
+        Command::Simulate(args) => simulate_command(args),
+        Command::Compare(args) => compare_command(args),
     }
 }
 
@@ -210,6 +235,258 @@ fn elapsed(args: &cli::ElapsedArgs) -> Result<Output, CliError> {
     let stdout = match args.format {
         cli::TimeFormat::Text => render::render_elapsed(&report),
         cli::TimeFormat::Json => render::render_elapsed_json(&report)?,
+    };
+    Ok(Output { stdout, status: 0 })
+}
+
+/// Reads a scenario file, naming the file in any error.
+pub fn load_scenario(path: &Path) -> Result<Scenario, CliError> {
+    let file = path.display().to_string();
+    let text = fs::read_to_string(path).map_err(|source| CliError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    Scenario::from_json(&text).map_err(|source| CliError::Parse { file, source })
+}
+
+/// The simulation set-up of the run options; the queue order is `--queue` when given,
+/// else the scenario's, else first come first served.
+pub fn sim_config(
+    args: &cli::RunArgs,
+    scenario_queue: Option<Discipline>,
+) -> Result<SimConfig, CliError> {
+    let horizon = duration_arg("--horizon", &args.horizon)?;
+    let warmup = duration_arg("--warmup", &args.warmup)?;
+    let resolution = duration_arg("--resolution", &args.resolution)?;
+    let start = args
+        .start
+        .as_deref()
+        .map(|text| parse_instant(text).map_err(arg_error("--start")))
+        .transpose()?;
+    if warmup.as_secs() > 0 && warmup >= horizon {
+        return Err(CliError::Arg {
+            flag: "--warmup",
+            message: format!("the warm-up ({warmup}) must be shorter than the horizon ({horizon})"),
+        });
+    }
+    if resolution.as_secs() < 60 {
+        return Err(CliError::Arg {
+            flag: "--resolution",
+            message: format!("the resolution must be at least 1m; got {resolution}"),
+        });
+    }
+    Ok(SimConfig {
+        start,
+        horizon,
+        warmup,
+        seed: args.seed,
+        replications: args.replications,
+        resolution,
+        discipline: args
+            .queue
+            .map(Discipline::from)
+            .or(scenario_queue)
+            .unwrap_or_default(),
+        event_log: args.event_log.is_some(),
+        ..SimConfig::default()
+    })
+}
+
+/// A simulation error, naming the workflow file, or the option at fault.
+fn sim_error(file: &str) -> impl Fn(SimError) -> CliError + '_ {
+    move |source| match source {
+        SimError::Horizon(_) => CliError::Arg {
+            flag: "--horizon",
+            message: source.to_string(),
+        },
+        source => CliError::Sim {
+            file: file.to_string(),
+            source,
+        },
+    }
+}
+
+/// A progress bar on standard error, drawn only when standard error is a terminal and
+/// cleared when dropped.
+struct ProgressBar {
+    label: &'static str,
+    on: bool,
+    shown: Option<u32>,
+}
+
+impl ProgressBar {
+    fn new(label: &'static str) -> Self {
+        ProgressBar {
+            label,
+            on: std::io::stderr().is_terminal(),
+            shown: None,
+        }
+    }
+
+    /// Redraws the bar when the percentage changed; never cancels.
+    fn update(&mut self, p: Progress) -> bool {
+        if !self.on {
+            return true;
+        }
+        let percent = (p.done.clamp(0.0, 1.0) * 100.0).floor() as u32;
+        if self.shown != Some(percent) {
+            self.shown = Some(percent);
+            let line = simulation::progress_bar(self.label, p.done, 30);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{line}");
+            let _ = err.flush();
+        }
+        true
+    }
+}
+
+impl Drop for ProgressBar {
+    fn drop(&mut self) {
+        if self.on && self.shown.is_some() {
+            let blank = " ".repeat(
+                simulation::progress_bar(self.label, 1.0, 30)
+                    .chars()
+                    .count(),
+            );
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{blank}\r");
+            let _ = err.flush();
+        }
+    }
+}
+
+/// The `--event-log` file, created before the run so that a path that cannot be written
+/// fails at once rather than after a long simulation.
+struct EventLog<'a> {
+    path: &'a Path,
+    file: Option<fs::File>,
+}
+
+impl<'a> EventLog<'a> {
+    fn create(path: Option<&'a Path>) -> Result<Option<Self>, CliError> {
+        path.map(|path| {
+            let file = fs::File::create(path).map_err(|source| CliError::Write {
+                file: path.display().to_string(),
+                source,
+            })?;
+            Ok(EventLog {
+                path,
+                file: Some(file),
+            })
+        })
+        .transpose()
+    }
+
+    /// Writes the rows as CSV.
+    fn write(mut self, rows: &[LogRow]) -> Result<(), CliError> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        simulation::write_event_log(std::io::BufWriter::new(file), rows).map_err(|source| {
+            CliError::Write {
+                file: self.path.display().to_string(),
+                source,
+            }
+        })
+    }
+}
+
+impl Drop for EventLog<'_> {
+    /// A log that was never written (the run failed) is removed rather than left empty.
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(self.path);
+        }
+    }
+}
+
+fn simulate_command(args: &cli::SimulateArgs) -> Result<Output, CliError> {
+    let mut cfg = sim_config(&args.run, None)?;
+    let scenario = args
+        .scenario
+        .as_deref()
+        .map(|p| Ok::<_, CliError>((p, load_scenario(p)?)))
+        .transpose()?;
+    let w = load(&args.file)?;
+    let file = args.file.display().to_string();
+    let (w, queue, label) = match &scenario {
+        Some((path, s)) => {
+            let name = path.display().to_string();
+            let (applied, queue) = s.apply(&w).map_err(|source| CliError::Scenario {
+                file: name.clone(),
+                source,
+            })?;
+            (
+                applied,
+                queue,
+                Some((s.label("scenario").to_string(), name)),
+            )
+        }
+        None => (w, None, None),
+    };
+    if args.run.queue.is_none()
+        && let Some(q) = queue
+    {
+        cfg.discipline = q;
+    }
+    let log = EventLog::create(args.run.event_log.as_deref())?;
+    let result = {
+        let mut bar = ProgressBar::new("simulating");
+        simulate(&w, &cfg, &mut |p| bar.update(p)).map_err(sim_error(&file))?
+    };
+    if let Some(log) = log {
+        log.write(&result.log)?;
+    }
+    let stdout = match args.format {
+        cli::SimFormat::Table => {
+            let labels = simulation::RunLabels {
+                file,
+                scenario: label,
+                files: None,
+            };
+            simulation::render_simulation(&w, &result, &labels)
+        }
+        cli::SimFormat::Json => simulation::render_simulation_json(&result)?,
+    };
+    Ok(Output { stdout, status: 0 })
+}
+
+fn compare_command(args: &cli::CompareArgs) -> Result<Output, CliError> {
+    let cfg = sim_config(&args.run, None)?;
+    let mut a = load_scenario(&args.a)?;
+    let mut b = load_scenario(&args.b)?;
+    let w = load(&args.file)?;
+    let file = args.file.display().to_string();
+    // An explicit --queue wins over the scenarios' own.
+    if let Some(q) = args.run.queue {
+        a.queue = Some(q.into());
+        b.queue = Some(q.into());
+    }
+    // Apply each scenario here first so that an error names its file.
+    for (path, s) in [(&args.a, &a), (&args.b, &b)] {
+        s.apply(&w).map_err(|source| CliError::Scenario {
+            file: path.display().to_string(),
+            source,
+        })?;
+    }
+    let log = EventLog::create(args.run.event_log.as_deref())?;
+    let result = {
+        let mut bar = ProgressBar::new("comparing");
+        compare(&w, &a, &b, &cfg, &mut |p| bar.update(p)).map_err(sim_error(&file))?
+    };
+    if let Some(log) = log {
+        log.write(&result.a.log)?;
+    }
+    let stdout = match args.format {
+        cli::SimFormat::Table => {
+            let labels = simulation::RunLabels {
+                file,
+                scenario: None,
+                files: Some((args.a.display().to_string(), args.b.display().to_string())),
+            };
+            simulation::render_comparison(&w, &result, &labels)
+        }
+        cli::SimFormat::Json => simulation::render_comparison_json(&result)?,
     };
     Ok(Output { stdout, status: 0 })
 }

@@ -298,7 +298,7 @@ pub fn outcome_text(route: &Route) -> String {
 }
 
 /// `Social triage (social-triage)`, or just the id when the workflow has no name.
-fn workflow_title(w: &Workflow) -> String {
+pub fn workflow_title(w: &Workflow) -> String {
     match &w.name {
         Some(name) if *name != w.id => format!("{name} ({})", w.id),
         _ => w.id.clone(),
@@ -652,6 +652,9 @@ fn render_sla(w: &Workflow, sla: &RouteSla, arrival: Option<&TimedStep>) -> Stri
         (ClockState::Running, _) => "still running when the route ends".to_string(),
         (ClockState::Paused, _) => "paused when the route ends".to_string(),
         (ClockState::NotStarted, _) => "not started".to_string(),
+        (ClockState::Cancelled, _) => {
+            "not due: the case ends before the clock's stop point".to_string()
+        }
     };
     out.push_str(&format!("; typical case: {typical}\n"));
     let width = sla

@@ -683,3 +683,283 @@ fn route_at_on_a_calendar_that_never_opens_fails() {
     assert!(o.stdout.is_empty());
     assert_no_panic(&o);
 }
+
+const TRIAGE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/benchmarks/triage-1.json"
+);
+
+/// One quick day of the triage benchmark, then `extra`.
+fn simulate_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "simulate",
+        TRIAGE,
+        "--horizon",
+        "1d",
+        "--replications",
+        "2",
+        "--seed",
+        "3",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn simulate_json_has_every_replication() {
+    let s = Scratch::new("simulate-json");
+    let o = flowdrill(&s.0, &simulate_args(&["--format", "json"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("simulate output is JSON");
+    assert_eq!(v["replications"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["config"]["seed"], 3);
+    assert_eq!(v["config"]["horizon"], "1d");
+    assert!(v["replications"][0]["arrived"].as_u64().unwrap_or(0) > 0);
+    assert!(v.get("log").is_none(), "no log unless asked for");
+    // Not a terminal: no progress bar.
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn simulate_is_deterministic() {
+    let s = Scratch::new("simulate-twice");
+    for format in ["json", "table"] {
+        let first = flowdrill(&s.0, &simulate_args(&["--format", format]));
+        let second = flowdrill(&s.0, &simulate_args(&["--format", format]));
+        assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+        assert!(!first.stdout.is_empty());
+        assert_eq!(first.stdout, second.stdout, "--format {format}");
+    }
+}
+
+#[test]
+fn simulate_table_shows_slas_roles_and_charts() {
+    let s = Scratch::new("simulate-table");
+    let o = flowdrill(&s.0, &simulate_args(&[]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("Benchmark workload triage-1 (triage-1): "),
+        "{out}"
+    );
+    for needle in [
+        "SLA first-response",
+        "attainment",
+        "utilisation",
+        "Outcomes",
+        "Cycle time",
+        "Queue length over time",
+        "Breaches of first-response by hour of arrival",
+    ] {
+        assert!(out.contains(needle), "no {needle:?} in\n{out}");
+    }
+    for line in out.lines() {
+        assert!(line.chars().count() <= 100, "longer than 100: {line}");
+    }
+}
+
+#[test]
+fn simulate_writes_the_event_log() {
+    let s = Scratch::new("event-log");
+    let o = flowdrill(&s.0, &simulate_args(&["--event-log", "out.csv"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = fs::read_to_string(s.0.join("out.csv")).expect("the event log is written");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("case_id,activity,timestamp,resource,lifecycle")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() > 100, "{} rows", rows.len());
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(",triage,") && r.ends_with(",community,start")),
+        "{:?}",
+        &rows[..5]
+    );
+    for r in &rows {
+        assert_eq!(r.split(',').count(), 5, "{r}");
+    }
+}
+
+#[test]
+fn an_unwritable_event_log_fails_before_the_run() {
+    let s = Scratch::new("event-log-bad");
+    let o = flowdrill(
+        &s.0,
+        &simulate_args(&["--event-log", "no/such/dir/out.csv"]),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: cannot write no/such/dir/out.csv: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn compare_shows_both_scenarios_and_the_difference() {
+    let s = Scratch::new("compare");
+    s.file("base.json", r#"{"flowdrill-scenario":1,"name":"base"}"#);
+    s.file(
+        "more.json",
+        r#"{"flowdrill-scenario":1,"name":"more staff","staff":{"community":4}}"#,
+    );
+    let o = flowdrill(
+        &s.0,
+        &[
+            "compare",
+            TRIAGE,
+            "base.json",
+            "more.json",
+            "--horizon",
+            "1d",
+            "--replications",
+            "2",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("base (base.json)"), "{out}");
+    assert!(out.contains("more staff (more.json)"), "{out}");
+    // utilisation community  A%  B%  B − A ± half-width
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("utilisation community"))
+        .unwrap_or_else(|| panic!("no community utilisation in\n{out}"));
+    let shares: Vec<f64> = row
+        .split_whitespace()
+        .filter_map(|w| w.strip_suffix('%'))
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(shares.len() >= 2, "{row}");
+    assert!(shares[1] < shares[0], "B should be lower: {row}");
+}
+
+#[test]
+fn compare_json_is_the_whole_comparison() {
+    let s = Scratch::new("compare-json");
+    s.file("a.json", r#"{"flowdrill-scenario":1}"#);
+    s.file("b.json", r#"{"flowdrill-scenario":1,"arrival_factor":0.5}"#);
+    let o = flowdrill(
+        &s.0,
+        &[
+            "compare",
+            TRIAGE,
+            "a.json",
+            "b.json",
+            "--horizon",
+            "12h",
+            "--replications",
+            "2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("compare output is JSON");
+    assert_eq!(v["a_name"], "A");
+    assert_eq!(v["b_name"], "B");
+    assert_eq!(v["a"]["replications"].as_array().map(Vec::len), Some(2));
+    assert!(v["difference"]["finished"]["mean"].as_f64().unwrap_or(0.0) < 0.0);
+}
+
+#[test]
+fn simulate_with_a_bad_horizon_names_the_option() {
+    let s = Scratch::new("bad-horizon");
+    for (horizon, expected) in [
+        ("3x", "error: --horizon: \"3x\" is not a duration"),
+        (
+            "0s",
+            "error: --horizon: the horizon must be between 1 minute and 10 years",
+        ),
+    ] {
+        let o = flowdrill(&s.0, &["simulate", TRIAGE, "--horizon", horizon]);
+        assert_eq!(o.status.code(), Some(1), "--horizon {horizon}");
+        let err = stderr(&o);
+        assert!(err.starts_with(expected), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_no_panic(&o);
+    }
+    let o = flowdrill(
+        &s.0,
+        &["simulate", TRIAGE, "--horizon", "1d", "--warmup", "2d"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: --warmup: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = flowdrill(&s.0, &["simulate", TRIAGE, "--start", "monday"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: --start: "), "{}", stderr(&o));
+    let o = flowdrill(&s.0, &["simulate", TRIAGE, "--queue", "lifo"]);
+    assert_eq!(o.status.code(), Some(2), "a bad --queue is a usage error");
+}
+
+#[test]
+fn simulate_without_arrivals_says_so() {
+    let s = Scratch::new("no-arrivals");
+    // MINI's start node has no "arrivals".
+    s.file("mini.json", MINI);
+    let o = flowdrill(&s.0, &["simulate", "mini.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: mini.json: "), "{err}");
+    assert!(err.contains("no start node has \"arrivals\""), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(stdout(&o), "");
+    assert_no_panic(&o);
+}
+
+#[test]
+fn a_scenario_that_does_not_fit_names_its_file() {
+    let s = Scratch::new("bad-scenario");
+    s.file("ok.json", r#"{"flowdrill-scenario":1}"#);
+    s.file(
+        "typo.json",
+        r#"{"flowdrill-scenario":1,"staff":{"comunity":4}}"#,
+    );
+    let o = flowdrill(&s.0, &simulate_args(&["--scenario", "typo.json"]));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: typo.json: "), "{err}");
+    assert!(err.contains("did you mean \"community\"?"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = flowdrill(&s.0, &["compare", TRIAGE, "ok.json", "typo.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: typo.json: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = flowdrill(&s.0, &["compare", TRIAGE, "ok.json", "missing.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: cannot read missing.json: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_scenario_queue_applies_unless_queue_is_given() {
+    let s = Scratch::new("scenario-queue");
+    s.file(
+        "edf.json",
+        r#"{"flowdrill-scenario":1,"name":"deadline first","queue":"earliest-deadline"}"#,
+    );
+    let queue_of = |extra: &[&str]| {
+        let mut args = simulate_args(&["--scenario", "edf.json", "--format", "json"]);
+        args.extend_from_slice(extra);
+        let o = flowdrill(&s.0, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+        v["config"]["discipline"].clone()
+    };
+    assert_eq!(queue_of(&[]), "earliest-deadline");
+    assert_eq!(queue_of(&["--queue", "fifo"]), "fifo");
+}

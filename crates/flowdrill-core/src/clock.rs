@@ -8,7 +8,10 @@
 //! - it pauses while the case is in one of the `pause` nodes (entering one pauses it,
 //!   leaving it resumes);
 //! - it stops at the rule's `stop` point, or when the case ends, whichever comes first;
-//!   it is *met* when the business time on the clock is within the target at the stop;
+//!   it is *met* when the business time on the clock is within the target at the stop
+//!   point, *breached* when over it; a case that ends before the stop point within the
+//!   target *cancels* the clock (the promise never came due), and one already over it is
+//!   breached;
 //! - while it runs, the escalation ladder's milestones fire at their instants: `"75%"` of
 //!   the target, `"100%"` (the breach), `"2d overdue"` (target plus two days, on the same
 //!   clock). A milestone reached while the clock is paused fires when it resumes.
@@ -61,8 +64,11 @@ pub enum ClockState {
     Paused,
     /// Stopped within the target.
     Met,
-    /// Stopped after the target.
+    /// Stopped after the target (or past it when the case ended before the stop point).
     Breached,
+    /// The case ended before the stop point, within the target: the promise never came
+    /// due (a post that was let stand needs no reply). Not counted as met or breached.
+    Cancelled,
 }
 
 /// What a step changed.
@@ -270,15 +276,15 @@ impl SlaClock {
         }
     }
 
-    fn stop(&mut self, at: DateTime<Utc>, changes: &mut Vec<ClockChange>) {
+    fn stop(&mut self, at: DateTime<Utc>, reached: bool, changes: &mut Vec<ClockChange>) {
         self.used = self.used_at(at);
         self.since = None;
         self.stopped = Some(at);
         let met = self.used <= self.rule.target;
-        self.state = if met {
-            ClockState::Met
-        } else {
-            ClockState::Breached
+        self.state = match (met, reached) {
+            (true, true) => ClockState::Met,
+            (true, false) => ClockState::Cancelled,
+            (false, _) => ClockState::Breached,
         };
         changes.push(ClockChange::Stopped { at, met });
     }
@@ -301,8 +307,10 @@ impl SlaClock {
                 }
             }
             ClockState::Running | ClockState::Paused => {
-                if Self::matches(&self.rule.stop, event) || *event == CaseEvent::End {
-                    self.stop(at, &mut changes);
+                if Self::matches(&self.rule.stop, event) {
+                    self.stop(at, true, &mut changes);
+                } else if *event == CaseEvent::End {
+                    self.stop(at, false, &mut changes);
                 } else if let CaseEvent::Enter(n) = event
                     && self.state == ClockState::Running
                     && self.rule.pause.iter().any(|p| p == n)
@@ -322,7 +330,7 @@ impl SlaClock {
                     changes.extend(self.advance(at));
                 }
             }
-            ClockState::Met | ClockState::Breached => {}
+            ClockState::Met | ClockState::Breached | ClockState::Cancelled => {}
         }
         changes
     }

@@ -67,7 +67,7 @@ fn measure(
     clocks
         .iter()
         .map(|clock| match clock.state() {
-            ClockState::NotStarted => None,
+            ClockState::NotStarted | ClockState::Cancelled => None,
             ClockState::Met => Some(Outcome {
                 met: true,
                 used: clock.used_at(end),

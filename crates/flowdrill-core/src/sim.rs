@@ -199,6 +199,8 @@ pub struct SlaStats {
     pub breached: u64,
     /// Clocks still running within the target at the horizon.
     pub pending: u64,
+    /// Clocks of cases that ended before the stop point, within the target: not counted.
+    pub cancelled: u64,
     /// met / (met + breached), 0 to 1 (1 when there were none).
     pub attainment: f64,
     /// Clock time from start to stop of the stopped clocks.
@@ -217,7 +219,8 @@ pub struct RoleStats {
     pub staff: u32,
     /// Busy staff time over available staff time (staff × open hours), 0 to 1.
     pub utilisation: f64,
-    /// Time tasks waited in the queue.
+    /// Time tasks waited in the queue (tasks still waiting at the horizon count the wait so
+    /// far).
     pub wait: Dist,
     /// Time-average queue length.
     pub queue_mean: f64,
@@ -237,6 +240,8 @@ pub struct RoleStats {
 pub struct RepResult {
     /// Cases that arrived after the warm-up.
     pub arrived: u64,
+    /// Those arrivals by local hour of the week (Monday 00:00 first), for breach rates.
+    pub arrivals_by_hour: Vec<u64>,
     /// Of those, cases that ended.
     pub finished: u64,
     /// Cases still open at the horizon.
@@ -311,6 +316,8 @@ pub struct LogRow {
 pub struct SimResult {
     /// When the run started.
     pub start: DateTime<Utc>,
+    /// The time zone of hour-of-week figures (the workflow's first calendar's, else UTC).
+    pub zone: String,
     /// The configuration.
     pub config: SimConfig,
     /// Each replication.
@@ -388,6 +395,7 @@ const RUNNING: u8 = 1;
 const PAUSED: u8 = 2;
 const MET: u8 = 3;
 const BREACHED: u8 = 4;
+const CANCELLED: u8 = 5;
 
 #[derive(Default)]
 struct Case {
@@ -462,6 +470,12 @@ impl Queue {
             Queue::Edf(q) => q.is_empty(),
         }
     }
+    fn jobs(&self) -> Vec<Job> {
+        match self {
+            Queue::Fifo(q) => q.iter().copied().collect(),
+            Queue::Edf(q) => q.iter().map(|e| e.0).collect(),
+        }
+    }
 }
 
 struct RoleRun {
@@ -481,6 +495,7 @@ struct RoleRun {
 
 struct SlaRun {
     met: u64,
+    cancelled: u64,
     breached: u64,
     pending: u64,
     q: Quantiles,
@@ -518,7 +533,9 @@ struct Engine<'c> {
     stack: Vec<u32>,
     node_hooks: Vec<bool>,
     log: Option<Vec<LogRow>>,
-    start_tz: chrono_tz::Tz,
+    /// Local hour of the week of each hour of the run, in the run's display zone.
+    how: Vec<u8>,
+    arrivals_by_hour: Vec<u64>,
 }
 
 impl<'c> Engine<'c> {
@@ -603,6 +620,7 @@ impl<'c> Engine<'c> {
                 .iter()
                 .map(|_| SlaRun {
                     met: 0,
+                    cancelled: 0,
                     breached: 0,
                     pending: 0,
                     q: Quantiles::new(),
@@ -622,7 +640,14 @@ impl<'c> Engine<'c> {
             stack: Vec::new(),
             node_hooks,
             log: (cfg.event_log && rep == 0).then(Vec::new),
-            start_tz: tz,
+            how: (0..=(horizon / 3600.0) as i64 + 1)
+                .map(|h| {
+                    use chrono::{Datelike, Timelike};
+                    let at = (origin + TimeDelta::hours(h)).with_timezone(&tz);
+                    (at.weekday().num_days_from_monday() * 24 + at.hour()) as u8
+                })
+                .collect(),
+            arrivals_by_hour: vec![0; 168],
         }
     }
 
@@ -750,6 +775,10 @@ impl<'c> Engine<'c> {
         let counted = self.now >= self.warmup;
         if counted {
             self.arrived += 1;
+            let how = self.hour_of_week(self.now);
+            if let Some(a) = self.arrivals_by_hour.get_mut(how) {
+                *a += 1;
+            }
         }
         let c = self.c;
         let mut rng = Stream::new(self.cfg.seed, u64::from(self.rep), streams::case(seq));
@@ -1121,9 +1150,8 @@ impl<'c> Engine<'c> {
                     run.used = 0.0;
                     self.plan_milestone(case, k);
                 }
-                RUNNING | PAUSED if hit(&sla.stop) || matches!(hook, Hook::End) => {
-                    self.stop_clock(case, k)
-                }
+                RUNNING | PAUSED if hit(&sla.stop) => self.stop_clock(case, k, true),
+                RUNNING | PAUSED if matches!(hook, Hook::End) => self.stop_clock(case, k, false),
                 RUNNING if matches!(hook, Hook::Enter(n) if sla.pause.contains(&n)) => {
                     let used = self.used(case, k);
                     let run = &mut self.cases[case as usize].runs[k];
@@ -1156,11 +1184,23 @@ impl<'c> Engine<'c> {
             }
     }
 
-    fn stop_clock(&mut self, case: u32, k: usize) {
+    /// Stops a clock at its stop point (`reached`) or because the case ended first.
+    fn stop_clock(&mut self, case: u32, k: usize, reached: bool) {
         let used = self.used(case, k);
         let r = self.cases[case as usize].rules[k] as usize;
         let target = self.c.slas[r].target;
         let met = used <= target + 1e-9;
+        if met && !reached {
+            // The promise never came due: not counted either way.
+            let run = &mut self.cases[case as usize].runs[k];
+            run.used = used;
+            run.state = CANCELLED;
+            run.epoch = run.epoch.wrapping_add(1);
+            if self.cases[case as usize].counted {
+                self.slas[r].cancelled += 1;
+            }
+            return;
+        }
         let counted = self.cases[case as usize].counted;
         let arrived = self.cases[case as usize].arrived;
         let run = &mut self.cases[case as usize].runs[k];
@@ -1184,11 +1224,10 @@ impl<'c> Engine<'c> {
         }
     }
 
+    /// The local hour of the week (Monday 00:00 = 0) of an instant of the run.
     fn hour_of_week(&self, t: f64) -> usize {
-        use chrono::{Datelike, Timelike};
-        let at = (self.origin + TimeDelta::milliseconds((t * 1000.0) as i64))
-            .with_timezone(&self.start_tz);
-        (at.weekday().num_days_from_monday() * 24 + at.hour()) as usize
+        let h = (t.max(0.0) / 3600.0) as usize;
+        self.how.get(h).map_or(0, |x| usize::from(*x))
     }
 
     fn plan_milestone(&mut self, case: u32, k: usize) {
@@ -1400,6 +1439,18 @@ impl<'c> Engine<'c> {
             }
         }
         let horizon = self.horizon;
+        // Work still waiting at the horizon has waited at least this long: count it, so
+        // that a backlog at the end shows in the waits.
+        for i in 0..self.roles.len() {
+            for job in self.roles[i].queue.jobs() {
+                let cs = &self.cases[job.case as usize];
+                if cs.live && cs.life == job.life && cs.epoch == job.epoch && cs.counted {
+                    let r = &mut self.roles[i];
+                    r.wait_q.add(horizon - job.t);
+                    r.wait_s.add(horizon - job.t);
+                }
+            }
+        }
         for r in &mut self.roles {
             r.series.advance(horizon);
         }
@@ -1421,11 +1472,7 @@ impl<'c> Engine<'c> {
                 RoleStats {
                     role: c.role_ids[i].clone(),
                     staff: cr.staff,
-                    utilisation: if avail > 0.0 {
-                        (busy / avail).min(1.0)
-                    } else {
-                        0.0
-                    },
+                    utilisation: if avail > 0.0 { busy / avail } else { 0.0 },
                     wait: dist(&r.wait_q, &r.wait_s),
                     queue_mean: r.queue_tw.mean_until(self.horizon),
                     queue_max: r.queue_tw.max(),
@@ -1449,6 +1496,7 @@ impl<'c> Engine<'c> {
                 met: s.met,
                 breached: s.breached,
                 pending: s.pending,
+                cancelled: s.cancelled,
                 attainment: if s.met + s.breached == 0 {
                     1.0
                 } else {
@@ -1460,6 +1508,7 @@ impl<'c> Engine<'c> {
             .collect();
         let rep = RepResult {
             arrived: self.arrived,
+            arrivals_by_hour: self.arrivals_by_hour.clone(),
             finished: self.finished,
             open,
             stuck: self.stuck,
@@ -1546,14 +1595,16 @@ pub fn simulate(
         }
         reps.push(r);
     }
+    let n = cfg.replications.max(1);
     progress(Progress {
-        replication: cfg.replications,
-        replications: cfg.replications.max(1),
+        replication: n - 1,
+        replications: n,
         done: 1.0,
     });
     let summary = summarise(&reps);
     Ok(SimResult {
         start,
+        zone: tz.name().to_string(),
         config: cfg.clone(),
         replications: reps,
         summary,
