@@ -352,6 +352,8 @@ pub struct Compiled {
     pub outcomes: Vec<String>,
     /// Start nodes and their arrivals.
     pub starts: Vec<(u32, CArrivals)>,
+    /// A joint table: the attributes it sets, each row's value indices, running weights.
+    pub joint: Option<(Vec<usize>, Vec<Vec<u8>>, Vec<f64>)>,
 }
 
 /// Why a workflow cannot be run.
@@ -603,7 +605,36 @@ impl Compiled {
                 }
             })
             .collect();
+        let joint = w.mix.first().map(|first| {
+            let ids: Vec<usize> = first
+                .case
+                .keys()
+                .filter_map(|a| w.attributes.get_index_of(a))
+                .collect();
+            let mut acc = 0.0;
+            let mut rows = Vec::new();
+            let mut cumulative = Vec::new();
+            for row in &w.mix {
+                let values: Vec<u8> = ids
+                    .iter()
+                    .map(|i| {
+                        let (name, attr) = w
+                            .attributes
+                            .get_index(*i)
+                            .map_or((None, None), |(n, a)| (Some(n), Some(a)));
+                        name.and_then(|n| row.case.get(n))
+                            .and_then(|v| attr.and_then(|a| a.position(v)))
+                            .unwrap_or(0) as u8
+                    })
+                    .collect();
+                acc += row.weight.max(0.0);
+                rows.push(values);
+                cumulative.push(acc);
+            }
+            (ids, rows, cumulative)
+        });
         Ok(Compiled {
+            joint,
             node_ids,
             kinds,
             first_match,

@@ -59,6 +59,29 @@ pub struct Document {
     /// Service-level rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slas: Vec<SlaRule>,
+    /// A joint table of attribute values for simulation (attributes it names are drawn
+    /// together; the others independently from their own weights).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mix: Vec<MixRow>,
+}
+
+/// One row of a joint table of attribute values: a combination and its weight.
+///
+/// ```json
+/// "mix": [
+///   { "case": { "asker": "media", "sentiment": "negative" }, "weight": 3 },
+///   { "case": { "asker": "customer", "sentiment": "negative" }, "weight": 20 }
+/// ]
+/// ```
+///
+/// Every row names the same attributes. A combination left out never occurs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MixRow {
+    /// The combination of values.
+    pub case: crate::value::Assignment,
+    /// Its relative frequency.
+    pub weight: f64,
 }
 
 fn one() -> u32 {

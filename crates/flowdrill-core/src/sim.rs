@@ -789,8 +789,24 @@ impl<'c> Engine<'c> {
         case.id = seq + 1;
         case.arrived = self.now;
         case.attrs.clear();
-        for a in &c.attrs {
-            case.attrs.push(rng.weighted(&a.cumulative) as u8);
+        case.attrs.resize(c.attrs.len(), 0);
+        let joint_ids: &[usize] = match &c.joint {
+            Some((ids, rows, cumulative)) => {
+                if let Some(row) = rows.get(rng.weighted(cumulative)) {
+                    for (i, v) in ids.iter().zip(row) {
+                        if let Some(slot) = case.attrs.get_mut(*i) {
+                            *slot = *v;
+                        }
+                    }
+                }
+                ids
+            }
+            None => &[],
+        };
+        for (i, a) in c.attrs.iter().enumerate() {
+            if !joint_ids.contains(&i) {
+                case.attrs[i] = rng.weighted(&a.cumulative) as u8;
+            }
         }
         case.taken.clear();
         case.taken.resize(c.slots as usize, 0);

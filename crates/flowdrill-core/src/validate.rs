@@ -32,6 +32,7 @@
 //! | `empty-milestone` | warning | an escalation milestone that does nothing |
 //! | `coverage-too-complex` | warning | decision coverage was not checked exhaustively |
 //! | `calendar-never-open` | error | a calendar with hours that never open |
+//! | `mix-shape`, `mix-weight` | error | joint-table rows that name different attributes, or unusable weights |
 //! | `sla-infeasible` | error | even the fastest work on a route breaches an SLA rule (see [`crate::feasibility`]) |
 //! | `sla-at-risk` | warning | typical work on a route breaches an SLA rule whenever the case arrives |
 //! | `sla-breach-window` | warning | typical work breaches an SLA rule for cases arriving in part of the week |
@@ -325,6 +326,7 @@ impl<'w> Validator<'w> {
                 self.role_ref(t, loc, &format!("role \"{id}\" escalates_to"));
             }
         }
+        self.mix();
         for (i, sla) in w.slas.iter().enumerate() {
             let loc = |f: &str| Location::path(format!("slas[{i}]{f}"));
             let what = format!("SLA rule \"{}\"", sla.id);
@@ -1135,6 +1137,59 @@ impl<'w> Validator<'w> {
                     Location::path(format!("calendars.{id}")),
                 ));
             }
+        }
+    }
+
+    /// The joint table: known attributes and values, the same attributes in every row,
+    /// usable weights.
+    fn mix(&mut self) {
+        let w = self.w;
+        let Some(first) = w.mix.first() else { return };
+        let names: Vec<&String> = first.case.keys().collect();
+        let mut total = 0.0;
+        for (i, row) in w.mix.iter().enumerate() {
+            let loc = Location::path(format!("mix[{i}]"));
+            let here: Vec<&String> = row.case.keys().collect();
+            let mut same = here.clone();
+            same.sort();
+            let mut want = names.clone();
+            want.sort();
+            if same != want {
+                let msg = format!(
+                    "mix[{i}] names {}, but mix[0] names {}; every row names the same attributes",
+                    here.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    names
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                self.push(Diagnostic::error("mix-shape", msg, loc.clone()));
+            }
+            for (attr, value) in &row.case {
+                let test = crate::guard::Test::Eq(value.clone());
+                let g = Guard::Test {
+                    attr: attr.clone(),
+                    test,
+                };
+                self.guard_refs(&g, &loc);
+            }
+            if !row.weight.is_finite() || row.weight < 0.0 {
+                let msg = format!(
+                    "mix[{i}]: a weight must be a number >= 0; got {}",
+                    row.weight
+                );
+                self.push(Diagnostic::error("mix-weight", msg, loc));
+            } else {
+                total += row.weight;
+            }
+        }
+        if total <= 0.0 {
+            let msg = "mix: at least one row needs a weight above zero".to_string();
+            self.push(Diagnostic::error("mix-weight", msg, Location::path("mix")));
         }
     }
 

@@ -45,6 +45,8 @@ pub struct Workflow {
     pub attributes: Keyed<Attribute>,
     /// Service-level rules.
     pub slas: Vec<SlaRule>,
+    /// A joint table of attribute values for simulation.
+    pub mix: Vec<crate::model::MixRow>,
     graph: StableDiGraph<Node, EdgeSlot>,
     index: HashMap<String, NodeIndex>,
     /// Edges whose `from` or `to` names no node, kept so nothing written is lost.
@@ -90,6 +92,7 @@ impl Workflow {
             roles: doc.roles,
             attributes: doc.attributes,
             slas: doc.slas,
+            mix: doc.mix,
             graph: StableDiGraph::with_capacity(doc.nodes.len(), doc.edges.len()),
             index: HashMap::new(),
             unresolved: Vec::new(),
@@ -143,6 +146,7 @@ impl Workflow {
             nodes: self.graph.node_weights().cloned().collect(),
             edges: edges.into_iter().map(|s| s.edge.clone()).collect(),
             slas: self.slas.clone(),
+            mix: self.mix.clone(),
         }
     }
 

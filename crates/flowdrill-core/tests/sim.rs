@@ -346,3 +346,89 @@ fn comparing_scenarios_uses_common_random_numbers() {
     let e = compare(&load(&triage()), &base, &bad, &cfg, &mut |_| true).unwrap_err();
     assert!(e.to_string().contains("did you mean \"community\""), "{e}");
 }
+
+#[test]
+fn a_joint_table_draws_attributes_together() {
+    // Media posts are always negative; customers are negative a third of the time.
+    let text = r#"{"flowdrill": 1, "id": "joint",
+        "attributes": {"asker": ["customer", "media"], "sentiment": ["positive", "negative"], "channel": ["x", "y"]},
+        "mix": [{"case": {"asker": "media", "sentiment": "negative"}, "weight": 1},
+                {"case": {"asker": "customer", "sentiment": "negative"}, "weight": 1},
+                {"case": {"asker": "customer", "sentiment": "positive"}, "weight": 2}],
+        "nodes": [{"id": "in", "kind": "start", "arrivals": {"rate": "60/h"}},
+                  {"id": "d", "kind": "decision"},
+                  {"id": "media-neg", "kind": "end", "outcome": "media-negative"},
+                  {"id": "media-pos", "kind": "end", "outcome": "media-positive"},
+                  {"id": "cust-neg", "kind": "end", "outcome": "customer-negative"},
+                  {"id": "cust-pos", "kind": "end", "outcome": "customer-positive"}],
+        "edges": [{"from": "in", "to": "d"},
+                  {"from": "d", "to": "media-neg", "when": {"asker": "media", "sentiment": "negative"}},
+                  {"from": "d", "to": "media-pos", "when": {"asker": "media", "sentiment": "positive"}},
+                  {"from": "d", "to": "cust-neg", "when": {"asker": "customer", "sentiment": "negative"}},
+                  {"from": "d", "to": "cust-pos", "when": {"asker": "customer", "sentiment": "positive", "channel": ["x", "y"]}}]}"#;
+    let r = run(
+        text,
+        &SimConfig {
+            horizon: hours(24 * 7),
+            ..Default::default()
+        },
+    );
+    let rep = &r.replications[0];
+    let n = |o: &str| {
+        rep.outcomes
+            .iter()
+            .find(|(x, _)| x == o)
+            .map_or(0, |(_, c)| *c) as f64
+    };
+    let all = rep.finished as f64;
+    assert_eq!(
+        n("media-positive"),
+        0.0,
+        "a combination left out never occurs"
+    );
+    for (o, share) in [
+        ("media-negative", 0.25),
+        ("customer-negative", 0.25),
+        ("customer-positive", 0.5),
+    ] {
+        assert!((n(o) / all - share).abs() < 0.03, "{o}: {} of {all}", n(o));
+    }
+    // Rows naming different attributes are refused.
+    let bad = text.replace(
+        r#"{"case": {"asker": "customer", "sentiment": "positive"}, "weight": 2}"#,
+        r#"{"case": {"asker": "customer"}, "weight": 2}"#,
+    );
+    let report = flowdrill_core::validate(&load(&bad));
+    assert_eq!(
+        report.with_code("mix-shape").len(),
+        1,
+        "{:?}",
+        report.diagnostics
+    );
+}
+
+#[test]
+fn a_surge_multiplies_arrivals_in_its_window() {
+    let text = mmc(50, 10.0, 1).replace(
+        r#""arrivals": {"rate": "10/h"}"#,
+        r#""arrivals": {"rate": "10/h", "surges": [{"from": "2026-01-05T10:00:00Z", "to": "2026-01-05T12:00:00Z", "factor": 10}]}"#,
+    );
+    let r = run(
+        &text,
+        &SimConfig {
+            horizon: hours(24),
+            replications: 20,
+            ..Default::default()
+        },
+    );
+    let mean: f64 = r.replications.iter().map(|x| x.arrived as f64).sum::<f64>() / 20.0;
+    // 22 hours at 10/h and 2 hours at 100/h: 420 a day.
+    assert!((mean - 420.0).abs() < 15.0, "{mean}");
+    let busy: f64 = r
+        .replications
+        .iter()
+        .map(|x| (x.arrivals_by_hour[10] + x.arrivals_by_hour[11]) as f64)
+        .sum::<f64>()
+        / 20.0;
+    assert!((busy - 200.0).abs() < 15.0, "{busy}");
+}
