@@ -317,6 +317,10 @@ pub enum CArrivals {
     Schedule(Vec<f64>, u32),
 }
 
+/// A joint table of attribute values: the attributes it sets (by position), each row's
+/// value indices, and running totals of the rows' weights.
+pub type Joint = (Vec<usize>, Vec<Vec<u8>>, Vec<f64>);
+
 /// A workflow ready to run.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -352,8 +356,8 @@ pub struct Compiled {
     pub outcomes: Vec<String>,
     /// Start nodes and their arrivals.
     pub starts: Vec<(u32, CArrivals)>,
-    /// A joint table: the attributes it sets, each row's value indices, running weights.
-    pub joint: Option<(Vec<usize>, Vec<Vec<u8>>, Vec<f64>)>,
+    /// A joint table of attribute values.
+    pub joint: Option<Joint>,
 }
 
 /// Why a workflow cannot be run.
