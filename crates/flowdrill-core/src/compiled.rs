@@ -439,13 +439,7 @@ impl Compiled {
         let mut edges = Vec::new();
         let mut slots = 0u16;
         let mut starts = Vec::new();
-        let zone_of = |cal: &Option<String>| {
-            cal.as_ref()
-                .or_else(|| w.calendars.keys().next())
-                .and_then(|c| w.calendars.get(c))
-                .map(|c| c.tz())
-                .unwrap_or(chrono_tz::UTC)
-        };
+        let zone_of = |cal: &Option<String>| w.zone_of(cal.as_deref());
         for (k, (ix, node)) in w.nodes().enumerate() {
             let kind = match &node.kind {
                 NodeKind::Start { arrivals, .. } => {
@@ -593,10 +587,7 @@ impl Compiled {
             .attributes
             .values()
             .map(|a| {
-                let ws = a
-                    .weights
-                    .clone()
-                    .unwrap_or_else(|| vec![1.0; a.values.len()]);
+                let ws = a.weights_or_equal();
                 let mut acc = 0.0;
                 CAttr {
                     cumulative: ws

@@ -133,12 +133,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
     let space = Space::new(&w.attributes);
     // Arrivals on the hour through the reference week, in the workflow's first calendar's
     // zone (UTC without calendars); breach windows are reported in that zone.
-    let tz = w
-        .calendars
-        .values()
-        .next()
-        .map(|c| c.tz())
-        .unwrap_or(chrono_tz::UTC);
+    let tz = w.display_zone();
     let monday = reference_monday(w);
     let arrivals: Vec<DateTime<Utc>> = (0..168u32)
         .filter_map(|h| {

@@ -132,6 +132,13 @@ impl Attribute {
         self.values.iter().position(|x| x.matches(v))
     }
 
+    /// The weights, or equal weights when none are given.
+    pub fn weights_or_equal(&self) -> Vec<f64> {
+        self.weights
+            .clone()
+            .unwrap_or_else(|| vec![1.0; self.values.len()])
+    }
+
     /// True when the domain is numeric.
     pub fn is_numeric(&self) -> bool {
         matches!(self.values.first(), Some(Value::Number(_)))

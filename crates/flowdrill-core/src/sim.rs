@@ -1560,12 +1560,7 @@ enum Hook {
 /// The default start of a run: Monday 5 January 2026, midnight in the workflow's first
 /// calendar's zone (UTC without calendars).
 pub fn default_start(w: &Workflow) -> DateTime<Utc> {
-    let tz = w
-        .calendars
-        .values()
-        .next()
-        .map(|c| c.tz())
-        .unwrap_or(chrono_tz::UTC);
+    let tz = w.display_zone();
     chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .and_then(|l| crate::business::resolve(tz, l))
@@ -1596,12 +1591,7 @@ pub fn simulate(
     {
         return Err(SimError::NoArrivals);
     }
-    let tz = w
-        .calendars
-        .values()
-        .next()
-        .map(|c| c.tz())
-        .unwrap_or(chrono_tz::UTC);
+    let tz = w.display_zone();
     let mut reps = Vec::new();
     let mut log = Vec::new();
     for rep in 0..cfg.replications.max(1) {

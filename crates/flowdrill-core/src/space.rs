@@ -50,10 +50,7 @@ impl Space {
             shares: attrs
                 .values()
                 .map(|a| {
-                    let ws = a
-                        .weights
-                        .clone()
-                        .unwrap_or_else(|| vec![1.0; a.values.len()]);
+                    let ws = a.weights_or_equal();
                     let total: f64 = ws.iter().sum();
                     ws.iter()
                         .map(|w| if total > 0.0 { w / total } else { 0.0 })

@@ -79,15 +79,6 @@ fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     .unwrap_or(t)
 }
 
-/// The calendar a wait reads its times in (UTC when it names none).
-fn wait_zone(w: &Workflow, calendar: &Option<String>) -> chrono_tz::Tz {
-    calendar
-        .as_ref()
-        .and_then(|c| w.calendars.get(c))
-        .map(|c| c.tz())
-        .unwrap_or(chrono_tz::UTC)
-}
-
 fn role_calendar<'w>(w: &'w Workflow, role: &str) -> Option<(&'w str, &'w Calendar)> {
     let name = w.roles.get(role)?.calendar.as_deref()?;
     w.calendars.get(name).map(|c| (name, c))
@@ -160,7 +151,7 @@ pub fn timeline(
                 }
             }
             NodeKind::Wait { wait, calendar } => {
-                let tz = wait_zone(w, calendar);
+                let tz = w.zone_of(calendar.as_deref());
                 let never = || TimelineError::NeverReleases(node.id.clone());
                 match wait {
                     WaitFor::Delay(d) => plus(enter, *d),

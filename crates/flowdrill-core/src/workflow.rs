@@ -156,6 +156,22 @@ impl Workflow {
         serde_json::to_string_pretty(&self.to_document()).unwrap_or_default()
     }
 
+    /// The zone for times that belong to no particular calendar (arrival profiles, reports
+    /// by hour of the week): the first calendar's, else UTC.
+    pub fn display_zone(&self) -> chrono_tz::Tz {
+        self.calendars
+            .values()
+            .next()
+            .map_or(chrono_tz::UTC, |c| c.tz())
+    }
+
+    /// The zone of the named calendar, else [`Workflow::display_zone`].
+    pub fn zone_of(&self, calendar: Option<&str>) -> chrono_tz::Tz {
+        calendar
+            .and_then(|c| self.calendars.get(c))
+            .map_or_else(|| self.display_zone(), |c| c.tz())
+    }
+
     /// The underlying graph (node weights are [`Node`]s, edge weights [`EdgeSlot`]s).
     pub fn graph(&self) -> &StableDiGraph<Node, EdgeSlot> {
         &self.graph
