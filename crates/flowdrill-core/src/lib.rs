@@ -55,6 +55,7 @@ pub mod error;
 pub mod feasibility;
 pub mod guard;
 pub mod keyed;
+pub mod layout;
 pub mod model;
 pub mod route;
 pub mod sample;

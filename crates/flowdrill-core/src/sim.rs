@@ -111,6 +111,74 @@ impl Default for SimConfig {
     }
 }
 
+/// Run options as a host writes them (the web app, the bindings): every field optional,
+/// durations as strings.
+///
+/// ```json
+/// { "horizon": "30d", "warmup": "1d", "seed": 7, "replications": 10,
+///   "start": "2026-01-05T00:00:00-05:00", "resolution": "1h", "queue": "earliest-deadline",
+///   "event_log": false }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimOptions {
+    /// How long arrivals come (default 7d).
+    #[serde(default)]
+    pub horizon: Option<Duration>,
+    /// The warm-up excluded from statistics (default none).
+    #[serde(default)]
+    pub warmup: Option<Duration>,
+    /// The seed (default 1).
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Replications (default 10).
+    #[serde(default)]
+    pub replications: Option<u32>,
+    /// When the run starts, RFC 3339.
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Queue-series bucket width (default 1h).
+    #[serde(default)]
+    pub resolution: Option<Duration>,
+    /// Queue order.
+    #[serde(default)]
+    pub queue: Option<Discipline>,
+    /// Keep the first replication's event log.
+    #[serde(default)]
+    pub event_log: bool,
+}
+
+impl SimOptions {
+    /// The configuration these options describe, or what is wrong with them.
+    pub fn config(&self) -> Result<SimConfig, String> {
+        let d = SimConfig::default();
+        let start = match &self.start {
+            Some(s) => Some(crate::business::parse_instant(s).map_err(|e| format!("start: {e}"))?),
+            None => None,
+        };
+        let horizon = self.horizon.unwrap_or(d.horizon);
+        let warmup = self.warmup.unwrap_or(d.warmup);
+        if warmup >= horizon {
+            return Err(format!("warmup: {warmup} is not shorter than the horizon {horizon}"));
+        }
+        let replications = self.replications.unwrap_or(10);
+        if replications == 0 || replications > 1000 {
+            return Err(format!("replications: {replications}; expected 1 to 1000"));
+        }
+        Ok(SimConfig {
+            start,
+            horizon,
+            warmup,
+            seed: self.seed.unwrap_or(d.seed),
+            replications,
+            resolution: self.resolution.unwrap_or(d.resolution).max(Duration::from_mins(1)),
+            discipline: self.queue.unwrap_or(d.discipline),
+            limits: d.limits,
+            event_log: self.event_log,
+        })
+    }
+}
+
 /// Why a simulation stopped without results.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimError {

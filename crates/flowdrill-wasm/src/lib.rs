@@ -1,0 +1,277 @@
+//! # flowdrill-wasm
+//!
+//! The WebAssembly face of [`flowdrill_core`]: a thin layer that turns JavaScript values
+//! into core types and back. Every piece of logic lives in the core, where native tests
+//! reach it; this crate only converts.
+//!
+//! Errors reach JavaScript as real `Error` objects named `FlowdrillError`, with a stable
+//! `code` (`syntax`, `schema`, `version`, `route`, `calendar`, `options`, `scenario`,
+//! `simulation`, `cancelled`) and, where known, `path`, `line` and `column`. Input errors are
+//! `Result`s; a panic (a bug) is reported on the console by a panic hook.
+//!
+//! Objects of the [`Workflow`] class hold WebAssembly memory: call `free()` when done (or
+//! use `using` where supported).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use flowdrill_core::business::parse_instant;
+use flowdrill_core::route::{parse_assignment, route_from};
+use flowdrill_core::scenario::Scenario;
+use flowdrill_core::sim::{Progress, SimOptions};
+use flowdrill_core::timeline::{Pace, route_slas, timeline};
+use flowdrill_core::workflow::parse_calendar;
+use flowdrill_core::{Duration, ParseError};
+use js_sys::{Function, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = include_str!("../flowdrill.d.ts");
+
+/// Installs the panic hook when the module loads.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The version of the core.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+// ---- conversions ------------------------------------------------------------------------
+
+/// A JavaScript `Error` named `FlowdrillError` with a `code` and optional location.
+fn error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("FlowdrillError");
+    let _ = Reflect::set(&e, &"code".into(), &code.into());
+    e.into()
+}
+
+fn parse_error(e: &ParseError) -> JsValue {
+    let err = error(e.kind.code(), &e.to_string());
+    let _ = Reflect::set(&err, &"path".into(), &e.path.as_str().into());
+    if e.line > 0 {
+        let _ = Reflect::set(&err, &"line".into(), &(e.line as f64).into());
+        let _ = Reflect::set(&err, &"column".into(), &(e.column as f64).into());
+    }
+    err
+}
+
+/// Hands a result to JavaScript as a plain object, by way of JSON text: one serialiser for
+/// every type (the one the file format needs anyway) keeps the module small, and
+/// `JSON.parse` is fast.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| error("internal", &e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| error("internal", "result is not JSON"))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, code: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| error(code, &e.to_string()))
+}
+
+// ---- the workflow -----------------------------------------------------------------------
+
+/// A workflow loaded from its JSON document.
+#[wasm_bindgen]
+pub struct Workflow {
+    inner: flowdrill_core::Workflow,
+}
+
+/// What `route` returns: the path and, with a start time, the SLA picture.
+#[derive(Serialize)]
+struct RouteAnswer {
+    route: flowdrill_core::Route,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<Vec<flowdrill_core::timeline::TimedStep>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slas: Option<Vec<flowdrill_core::timeline::RouteSla>>,
+}
+
+/// Calls the progress callback; it returns `false` to cancel.
+fn progress_hook(callback: Option<Function>) -> impl FnMut(Progress) -> bool {
+    move |p: Progress| {
+        let Some(f) = &callback else { return true };
+        let arg = to_js(&p).unwrap_or(JsValue::NULL);
+        match f.call1(&JsValue::NULL, &arg) {
+            Ok(v) => v.as_bool() != Some(false),
+            Err(_) => false,
+        }
+    }
+}
+
+fn sim_error(e: flowdrill_core::sim::SimError) -> JsValue {
+    let code = match e {
+        flowdrill_core::sim::SimError::Cancelled => "cancelled",
+        flowdrill_core::sim::SimError::Scenario(_) => "scenario",
+        _ => "simulation",
+    };
+    error(code, &e.to_string())
+}
+
+fn options(value: JsValue) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
+    let opts: SimOptions =
+        if value.is_undefined() || value.is_null() { SimOptions::default() } else { from_js(value, "options")? };
+    opts.config().map_err(|m| error("options", &m))
+}
+
+fn scenario(value: JsValue) -> Result<Scenario, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Scenario { version: 1, ..Scenario::default() });
+    }
+    let text = js_sys::JSON::stringify(&value).map(String::from).map_err(|_| error("scenario", "not JSON"))?;
+    Scenario::from_json(&text).map_err(|e| parse_error(&e))
+}
+
+#[wasm_bindgen]
+impl Workflow {
+    /// Reads a workflow document; throws a `FlowdrillError` with `path`, `line` and
+    /// `column` when it cannot.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<Workflow, JsValue> {
+        flowdrill_core::Workflow::from_json(text).map(|inner| Workflow { inner }).map_err(|e| parse_error(&e))
+    }
+
+    /// The document as pretty-printed JSON.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The workflow's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id.clone()
+    }
+
+    /// The document as an object.
+    #[wasm_bindgen(unchecked_return_type = "WorkflowDocument")]
+    pub fn document(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.to_document())
+    }
+
+    /// Every finding of `check` (diagnostics as data, errors first).
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn validate(&self) -> Result<JsValue, JsValue> {
+        to_js(&flowdrill_core::validate(&self.inner).diagnostics)
+    }
+
+    /// Structural findings only, without SLA feasibility: fast enough for every keystroke.
+    #[wasm_bindgen(js_name = validateStructure, unchecked_return_type = "Diagnostic[]")]
+    pub fn validate_structure(&self) -> Result<JsValue, JsValue> {
+        to_js(&flowdrill_core::validate::validate_structure(&self.inner).diagnostics)
+    }
+
+    /// Every distinct route as a decision table.
+    #[wasm_bindgen(unchecked_return_type = "RouteTable")]
+    pub fn routes(&self) -> Result<JsValue, JsValue> {
+        let table = flowdrill_core::route_table(&self.inner).map_err(|e| error("route", &e.to_string()))?;
+        to_js(&table)
+    }
+
+    /// The route of a case (`{sentiment: "negative", severity: 3}`), from `start` (needed
+    /// when there are several start nodes); with `at` (RFC 3339), also when each step is
+    /// entered and every applicable SLA rule's deadline, ladder and who is told.
+    #[wasm_bindgen(unchecked_return_type = "RouteAnswer")]
+    pub fn route(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string | number>")] case: JsValue,
+        start: Option<String>,
+        at: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let raw: std::collections::BTreeMap<String, serde_json::Value> =
+            if case.is_undefined() || case.is_null() { Default::default() } else { from_js(case, "route")? };
+        let pairs: Vec<(String, String)> = raw
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .collect();
+        let w = &self.inner;
+        let case = parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| error("route", &e.to_string()))?;
+        let route = route_from(w, start.as_deref(), &case).map_err(|e| error("route", &e.to_string()))?;
+        let (timeline, slas) = match at {
+            None => (None, None),
+            Some(at) => {
+                let t = parse_instant(&at).map_err(|m| error("route", &m))?;
+                let steps = timeline(w, &route, t, Pace::Typical).map_err(|e| error("calendar", &e.to_string()))?;
+                let slas = route_slas(w, &route, &case, t).map_err(|e| error("calendar", &e.to_string()))?;
+                (Some(steps), Some(slas))
+            }
+        };
+        to_js(&RouteAnswer { route, timeline, slas })
+    }
+
+    /// A layered drawing of the graph: node boxes and edge polylines.
+    #[wasm_bindgen(unchecked_return_type = "Layout")]
+    pub fn layout(&self) -> Result<JsValue, JsValue> {
+        to_js(&flowdrill_core::layout::layout(&self.inner))
+    }
+
+    /// Simulates the workflow (with an optional scenario). `onProgress` receives
+    /// `{replication, replications, done}` now and then; return `false` from it to cancel.
+    #[wasm_bindgen(unchecked_return_type = "SimResult")]
+    pub fn simulate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SimOptions | undefined")] options_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Scenario | undefined")] scenario_js: JsValue,
+        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
+        on_progress: Option<Function>,
+    ) -> Result<JsValue, JsValue> {
+        let cfg = options(options_js)?;
+        let (w, queue) = scenario(scenario_js)?.apply(&self.inner).map_err(|e| error("scenario", &e.to_string()))?;
+        let cfg = flowdrill_core::sim::SimConfig { discipline: queue.unwrap_or(cfg.discipline), ..cfg };
+        let mut hook = progress_hook(on_progress);
+        let r = flowdrill_core::sim::simulate(&w, &cfg, &mut hook).map_err(sim_error)?;
+        to_js(&r)
+    }
+
+    /// Runs two scenarios on the same random numbers and reports b − a.
+    #[wasm_bindgen(unchecked_return_type = "Comparison")]
+    pub fn compare(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SimOptions | undefined")] options_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Scenario | undefined")] a: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Scenario | undefined")] b: JsValue,
+        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
+        on_progress: Option<Function>,
+    ) -> Result<JsValue, JsValue> {
+        let cfg = options(options_js)?;
+        let (a, b) = (scenario(a)?, scenario(b)?);
+        let mut hook = progress_hook(on_progress);
+        let r = flowdrill_core::sim::compare(&self.inner, &a, &b, &cfg, &mut hook).map_err(sim_error)?;
+        to_js(&r)
+    }
+}
+
+/// Reads and validates a document: parse errors become one diagnostic.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn check(text: &str) -> Result<JsValue, JsValue> {
+    to_js(&flowdrill_core::check(text).diagnostics)
+}
+
+fn calendar(json: &str) -> Result<flowdrill_core::Calendar, JsValue> {
+    parse_calendar(json).map_err(|e| parse_error(&e))
+}
+
+/// The deadline for `within` (`"2h"`) of open time from `start` (RFC 3339) on a calendar
+/// (its JSON object), as RFC 3339 in the calendar's offset.
+#[wasm_bindgen]
+pub fn deadline(calendar_json: &str, start: &str, within: &str) -> Result<String, JsValue> {
+    let cal = calendar(calendar_json)?;
+    let t = parse_instant(start).map_err(|m| error("calendar", &m))?;
+    let d: Duration = within.parse().map_err(|e: flowdrill_core::duration::DurationError| error("calendar", &e.to_string()))?;
+    let due = cal.deadline(t, d).map_err(|e| error("calendar", &e.to_string()))?;
+    Ok(cal.to_local_rfc3339(due))
+}
+
+/// The open time between two instants (RFC 3339) on a calendar, as a duration (`"1h30m"`).
+#[wasm_bindgen]
+pub fn elapsed(calendar_json: &str, from: &str, to: &str) -> Result<String, JsValue> {
+    let cal = calendar(calendar_json)?;
+    let a = parse_instant(from).map_err(|m| error("calendar", &m))?;
+    let b = parse_instant(to).map_err(|m| error("calendar", &m))?;
+    Ok(cal.elapsed(a, b).to_string())
+}
