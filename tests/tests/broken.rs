@@ -103,7 +103,8 @@ fn missing_comma_is_a_syntax_error_with_line_and_column() {
     let (line, column) = position_of(&text, r#"{ "from": "send-collateral""#);
     assert_eq!(d.location.line, Some(line));
     assert_eq!(d.location.column, Some(column));
-    assert_eq!(d.location.path.as_deref(), Some("edges"));
+    // The comma is missing after edges[14], the edge before the one the parser stops at.
+    assert_eq!(d.location.path.as_deref(), Some("edges[14]"));
     assert!(flowdrill_core::Workflow::from_json(&text).is_err());
 }
 

@@ -57,9 +57,18 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 impl ParseError {
-    pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
+    /// An error from reading `text`, located by JSON path from serde's line and column.
+    pub(crate) fn from_serde(text: &str, inner: serde_json::Error) -> Self {
+        let place = place_at(text, inner.line(), inner.column());
+        let raw_text = inner.to_string();
+        // An unknown field is named by its own path; any other problem found on reading a
+        // key (an unknown distribution or operator) belongs to the object holding it.
+        let path = match place.pending_key {
+            Some(k) if raw_text.starts_with("unknown field") => {
+                if place.path == "." { k } else { format!("{}.{k}", place.path) }
+            }
+            _ => place.path,
+        };
         let kind = match inner.classify() {
             serde_json::error::Category::Data => ParseErrorKind::Schema,
             _ => ParseErrorKind::Syntax,
@@ -72,13 +81,127 @@ impl ParseError {
         } else {
             rewrite_serde_message(raw, &path)
         };
-        ParseError {
-            kind,
-            path,
-            line: inner.line(),
-            column: inner.column(),
-            message,
+        ParseError { kind, path, line: inner.line(), column: inner.column(), message }
+    }
+}
+
+/// Where in a JSON text a position is: the path of the place (`nodes[4].effort`, `.` for
+/// the top), and whether the position falls just after a key whose value has not begun.
+struct Place {
+    path: String,
+    /// The key read last, when its value has not started (an unknown field, say).
+    pending_key: Option<String>,
+}
+
+fn path_of(stack: &[(Option<String>, Option<usize>)]) -> String {
+    let mut path = String::new();
+    for (key, index) in stack {
+        if let Some(k) = key {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(k);
         }
+        if let Some(n) = index {
+            path.push_str(&format!("[{n}]"));
+        }
+    }
+    if path.is_empty() { ".".into() } else { path }
+}
+
+/// Scans `text` up to 1-based `line` and `column` (columns count bytes, as serde_json's
+/// do), tracking the containers open there and the key or index inside each.
+///
+/// serde_json reports an error in a finished element (a node whose fields do not fit its
+/// kind) after peeking at the next delimiter; a position that follows a closed container
+/// and nothing but white space and one delimiter is therefore taken as that container.
+fn place_at(text: &str, line: usize, column: usize) -> Place {
+    // One frame per open container: (key inside an object, index inside an array).
+    let mut stack: Vec<(Option<String>, Option<usize>)> = Vec::new();
+    let mut is_array: Vec<bool> = Vec::new();
+    let start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    let end = (start + column).min(text.len());
+    let bytes = text.as_bytes();
+    let (mut i, mut expecting_key, mut value_started) = (0, false, false);
+    let mut closed: Option<(String, usize)> = None;
+    while i < end {
+        match bytes.get(i) {
+            Some(b'{') | Some(b'[') => {
+                let array = bytes.get(i) == Some(&b'[');
+                stack.push((None, array.then_some(0)));
+                is_array.push(array);
+                expecting_key = !array;
+                value_started = false;
+            }
+            Some(b'}') | Some(b']') => {
+                closed = Some((path_of(&stack), i));
+                stack.pop();
+                is_array.pop();
+                expecting_key = false;
+                value_started = true;
+            }
+            Some(b',') => {
+                if let Some(top) = stack.last_mut() {
+                    match &mut top.1 {
+                        Some(n) => *n += 1,
+                        None => {
+                            top.0 = None;
+                            expecting_key = true;
+                        }
+                    }
+                }
+                value_started = false;
+            }
+            Some(b':') => value_started = false,
+            Some(b'"') => {
+                let from = i + 1;
+                let mut j = from;
+                while let Some(&c) = bytes.get(j) {
+                    match c {
+                        b'\\' => j += 2,
+                        b'"' => break,
+                        _ => j += 1,
+                    }
+                }
+                if expecting_key && let Some(top) = stack.last_mut() {
+                    top.0 = text.get(from..j.min(text.len())).map(str::to_string);
+                    expecting_key = false;
+                    value_started = false;
+                } else {
+                    value_started = true;
+                }
+                i = j;
+            }
+            Some(c) if !c.is_ascii_whitespace() => value_started = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some((path, at)) = closed {
+        let rest = text.get(at + 1..end).unwrap_or("");
+        let delimiters = rest.chars().filter(|c| !c.is_whitespace()).count();
+        if delimiters <= 1 && rest.trim().chars().all(|c| matches!(c, ',' | ']' | '}')) {
+            return Place { path, pending_key: None };
+        }
+    }
+    let after_key = !value_started && is_array.last() == Some(&false);
+    let pending_key = if after_key { stack.last().and_then(|t| t.0.clone()) } else { None };
+    if pending_key.is_some()
+        && let Some(top) = stack.last_mut()
+    {
+        top.0 = None;
+    }
+    Place { path: path_of(&stack), pending_key }
+}
+
+/// The JSON path of the place at 1-based `line` and `column` of `text` (see `place_at`),
+/// with a key just read and not yet given a value included.
+pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
+    let p = place_at(text, line, column);
+    match p.pending_key {
+        Some(k) if p.path == "." => k,
+        Some(k) => format!("{}.{k}", p.path),
+        None => p.path,
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use petgraph::Direction;
+use serde::Deserialize;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 
@@ -331,7 +332,7 @@ pub fn parse_calendar(text: &str) -> Result<Calendar, ParseError> {
 /// Reads any part of the format from JSON text, with the error's JSON path, line and column.
 pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(ParseError::from_serde)?;
+    let value = T::deserialize(&mut de).map_err(|e| ParseError::from_serde(text, e))?;
     de.end().map_err(|e| ParseError {
         kind: ParseErrorKind::Syntax,
         path: ".".into(),
@@ -362,8 +363,8 @@ fn check_version(text: &str) -> Result<(), ParseError> {
         });
     }
     let de = &mut serde_json::Deserializer::from_str(text);
-    let head: Head = serde_path_to_error::deserialize(de).map_err(|e| {
-        let mut e = ParseError::from_serde(e);
+    let head = Head::deserialize(de).map_err(|e| {
+        let mut e = ParseError::from_serde(text, e);
         if e.kind == ParseErrorKind::Schema {
             e.message =
                 "expected a JSON object, a flowdrill workflow like {\"flowdrill\": 1, ...}".into();

@@ -159,7 +159,7 @@ fn attributes_are_checked() {
     let e = err(
         r#"{"flowdrill": 1, "id": "x", "attributes": {"s": {"values": ["a", "b"], "weights": [1]}}}"#,
     );
-    assert_eq!(e.path, "attributes.s");
+    assert_eq!(e.path, "attributes.s.weights");
     assert!(
         e.message.contains("1 weights for 2 values"),
         "{}",
@@ -231,3 +231,4 @@ fn garbage_never_panics() {
         let _ = flowdrill_core::check(s);
     }
 }
+
