@@ -261,10 +261,31 @@ impl FromStr for Zone {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
             if let Some(best) = crate::error::suggest(s, names) {
                 msg.push_str(&format!("; did you mean \"{best}\"?"));
+            } else if chrono_tz::TZ_VARIANTS.len() < FULL_ZONE_COUNT && looks_like_zone(s) {
+                msg = format!(
+                    "time zone \"{s}\" is not in this build, which carries {} of the IANA zones to stay small \
+                     (the command-line tool and the Rust library carry them all)",
+                    chrono_tz::TZ_VARIANTS.len()
+                );
             }
             msg
         })
     }
+}
+
+/// The number of zones in the IANA database as chrono-tz ships it unfiltered; builds for the
+/// browser carry fewer (see `cargo xtask wasm`).
+const FULL_ZONE_COUNT: usize = 500;
+
+/// `Area/Place` or `Area/Region/Place` with letters, `_`, `-` and `+`.
+fn looks_like_zone(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('/').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+        })
 }
 
 impl fmt::Display for Zone {
@@ -354,7 +375,7 @@ impl TryFrom<RawCalendar> for Calendar {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                d.trim().parse::<NaiveDate>().map_err(|_| {
                     format!("holidays[{i}]: \"{d}\" is not a date; expected YYYY-MM-DD like \"2026-12-25\"")
                 })
             })
@@ -438,11 +459,7 @@ impl From<Calendar> for RawCalendar {
                 .into_iter()
                 .map(|(d, iv)| (d.to_string(), IntervalList(iv)))
                 .collect(),
-            holidays: c
-                .holidays
-                .iter()
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .collect(),
+            holidays: c.holidays.iter().map(|d| d.to_string()).collect(),
         }
     }
 }
