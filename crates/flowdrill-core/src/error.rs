@@ -65,7 +65,11 @@ impl ParseError {
         // key (an unknown distribution or operator) belongs to the object holding it.
         let path = match place.pending_key {
             Some(k) if raw_text.starts_with("unknown field") => {
-                if place.path == "." { k } else { format!("{}.{k}", place.path) }
+                if place.path == "." {
+                    k
+                } else {
+                    format!("{}.{k}", place.path)
+                }
             }
             _ => place.path,
         };
@@ -81,7 +85,13 @@ impl ParseError {
         } else {
             rewrite_serde_message(raw, &path)
         };
-        ParseError { kind, path, line: inner.line(), column: inner.column(), message }
+        ParseError {
+            kind,
+            path,
+            line: inner.line(),
+            column: inner.column(),
+            message,
+        }
     }
 }
 
@@ -119,7 +129,11 @@ fn place_at(text: &str, line: usize, column: usize) -> Place {
     // One frame per open container: (key inside an object, index inside an array).
     let mut stack: Vec<(Option<String>, Option<usize>)> = Vec::new();
     let mut is_array: Vec<bool> = Vec::new();
-    let start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
     let end = (start + column).min(text.len());
     let bytes = text.as_bytes();
     let (mut i, mut expecting_key, mut value_started) = (0, false, false);
@@ -181,17 +195,27 @@ fn place_at(text: &str, line: usize, column: usize) -> Place {
         let rest = text.get(at + 1..end).unwrap_or("");
         let delimiters = rest.chars().filter(|c| !c.is_whitespace()).count();
         if delimiters <= 1 && rest.trim().chars().all(|c| matches!(c, ',' | ']' | '}')) {
-            return Place { path, pending_key: None };
+            return Place {
+                path,
+                pending_key: None,
+            };
         }
     }
     let after_key = !value_started && is_array.last() == Some(&false);
-    let pending_key = if after_key { stack.last().and_then(|t| t.0.clone()) } else { None };
+    let pending_key = if after_key {
+        stack.last().and_then(|t| t.0.clone())
+    } else {
+        None
+    };
     if pending_key.is_some()
         && let Some(top) = stack.last_mut()
     {
         top.0 = None;
     }
-    Place { path: path_of(&stack), pending_key }
+    Place {
+        path: path_of(&stack),
+        pending_key,
+    }
 }
 
 /// The JSON path of the place at 1-based `line` and `column` of `text` (see `place_at`),

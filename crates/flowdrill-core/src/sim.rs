@@ -159,7 +159,9 @@ impl SimOptions {
         let horizon = self.horizon.unwrap_or(d.horizon);
         let warmup = self.warmup.unwrap_or(d.warmup);
         if warmup >= horizon {
-            return Err(format!("warmup: {warmup} is not shorter than the horizon {horizon}"));
+            return Err(format!(
+                "warmup: {warmup} is not shorter than the horizon {horizon}"
+            ));
         }
         let replications = self.replications.unwrap_or(10);
         if replications == 0 || replications > 1000 {
@@ -171,7 +173,10 @@ impl SimOptions {
             warmup,
             seed: self.seed.unwrap_or(d.seed),
             replications,
-            resolution: self.resolution.unwrap_or(d.resolution).max(Duration::from_mins(1)),
+            resolution: self
+                .resolution
+                .unwrap_or(d.resolution)
+                .max(Duration::from_mins(1)),
             discipline: self.queue.unwrap_or(d.discipline),
             limits: d.limits,
             event_log: self.event_log,
@@ -375,7 +380,7 @@ pub struct LogRow {
     pub timestamp: String,
     /// The role, for tasks.
     pub resource: String,
-    /// `start` or `complete`.
+    /// `schedule` (a task joins its role's queue), `start` (work begins) or `complete`.
     pub lifecycle: &'static str,
 }
 
@@ -1433,7 +1438,7 @@ impl<'c> Engine<'c> {
             if self.events >= self.cfg.limits.max_events {
                 return Err(self.limit("events", self.cfg.limits.max_events));
             }
-            if self.events & 0xFFFF == 0 {
+            if self.events & 0x3FFF == 0 {
                 let done = (f64::from(self.rep) + self.now / self.horizon) / f64::from(reps);
                 if !progress(Progress {
                     replication: self.rep,
@@ -1663,6 +1668,14 @@ pub fn simulate(
     let mut reps = Vec::new();
     let mut log = Vec::new();
     for rep in 0..cfg.replications.max(1) {
+        let n = cfg.replications.max(1);
+        if !progress(Progress {
+            replication: rep,
+            replications: n,
+            done: f64::from(rep) / f64::from(n),
+        }) {
+            return Err(SimError::Cancelled);
+        }
         let (r, l) = Engine::new(&compiled, cfg, start, rep, tz).run(progress)?;
         if rep == 0 {
             log = l;

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use petgraph::Direction;
-use serde::Deserialize;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
+use serde::Deserialize;
 
 use crate::calendar::Calendar;
 use crate::error::{ParseError, ParseErrorKind};

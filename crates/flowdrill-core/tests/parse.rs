@@ -231,4 +231,3 @@ fn garbage_never_panics() {
         let _ = flowdrill_core::check(s);
     }
 }
-

@@ -91,39 +91,77 @@ struct RouteAnswer {
     slas: Option<Vec<flowdrill_core::timeline::RouteSla>>,
 }
 
-/// Calls the progress callback; it returns `false` to cancel.
-fn progress_hook(callback: Option<Function>) -> impl FnMut(Progress) -> bool {
-    move |p: Progress| {
-        let Some(f) = &callback else { return true };
-        let arg = to_js(&p).unwrap_or(JsValue::NULL);
-        match f.call1(&JsValue::NULL, &arg) {
-            Ok(v) => v.as_bool() != Some(false),
-            Err(_) => false,
+/// Runs a simulation with a progress callback: the callback returns `false` to cancel,
+/// and an exception it throws ends the run and is rethrown as it was.
+fn with_progress<T>(
+    callback: Option<Function>,
+    run: impl FnOnce(&mut dyn FnMut(Progress) -> bool) -> Result<T, flowdrill_core::sim::SimError>,
+) -> Result<T, JsValue> {
+    let mut thrown: Option<JsValue> = None;
+    let result = {
+        let mut hook = |p: Progress| {
+            let Some(f) = &callback else { return true };
+            let arg = to_js(&p).unwrap_or(JsValue::NULL);
+            match f.call1(&JsValue::NULL, &arg) {
+                Ok(v) => v.as_bool() != Some(false),
+                Err(e) => {
+                    thrown = Some(e);
+                    false
+                }
+            }
+        };
+        run(&mut hook)
+    };
+    result.map_err(|e| match (thrown, e) {
+        (Some(t), flowdrill_core::sim::SimError::Cancelled) => t,
+        (_, e) => {
+            let code = match e {
+                flowdrill_core::sim::SimError::Cancelled => "cancelled",
+                flowdrill_core::sim::SimError::Scenario(_) => "scenario",
+                _ => "simulation",
+            };
+            error(code, &e.to_string())
         }
+    })
+}
+
+/// JSON text of a JavaScript value (`None` for `undefined` or `null`).
+fn json_of(value: Option<JsValue>, code: &str) -> Result<Option<String>, JsValue> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Some(v) => js_sys::JSON::stringify(&v)
+            .map(|s| Some(String::from(s)))
+            .map_err(|_| error(code, "the value cannot be written as JSON")),
     }
 }
 
-fn sim_error(e: flowdrill_core::sim::SimError) -> JsValue {
-    let code = match e {
-        flowdrill_core::sim::SimError::Cancelled => "cancelled",
-        flowdrill_core::sim::SimError::Scenario(_) => "scenario",
-        _ => "simulation",
-    };
-    error(code, &e.to_string())
+/// A parse error re-labelled with the code of what was being read, keeping its location.
+fn relabel(e: &ParseError, code: &str) -> JsValue {
+    let err = parse_error(e);
+    let _ = Reflect::set(&err, &"code".into(), &code.into());
+    err
 }
 
-fn options(value: JsValue) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
-    let opts: SimOptions =
-        if value.is_undefined() || value.is_null() { SimOptions::default() } else { from_js(value, "options")? };
+/// Run options, read like a file so that a misspelt field is an error, not ignored.
+fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
+    let opts: SimOptions = match json_of(value, "options")? {
+        None => SimOptions::default(),
+        Some(text) => {
+            flowdrill_core::workflow::parse_json(&text).map_err(|e| relabel(&e, "options"))?
+        }
+    };
     opts.config().map_err(|m| error("options", &m))
 }
 
-fn scenario(value: JsValue) -> Result<Scenario, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Scenario { version: 1, ..Scenario::default() });
+fn scenario(value: Option<JsValue>) -> Result<Scenario, JsValue> {
+    match json_of(value, "scenario")? {
+        None => Ok(Scenario {
+            version: 1,
+            ..Scenario::default()
+        }),
+        Some(text) => Scenario::from_json(&text).map_err(|e| relabel(&e, "scenario")),
     }
-    let text = js_sys::JSON::stringify(&value).map(String::from).map_err(|_| error("scenario", "not JSON"))?;
-    Scenario::from_json(&text).map_err(|e| parse_error(&e))
 }
 
 #[wasm_bindgen]
@@ -132,7 +170,9 @@ impl Workflow {
     /// `column` when it cannot.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: &str) -> Result<Workflow, JsValue> {
-        flowdrill_core::Workflow::from_json(text).map(|inner| Workflow { inner }).map_err(|e| parse_error(&e))
+        flowdrill_core::Workflow::from_json(text)
+            .map(|inner| Workflow { inner })
+            .map_err(|e| parse_error(&e))
     }
 
     /// The document as pretty-printed JSON.
@@ -168,7 +208,8 @@ impl Workflow {
     /// Every distinct route as a decision table.
     #[wasm_bindgen(unchecked_return_type = "RouteTable")]
     pub fn routes(&self) -> Result<JsValue, JsValue> {
-        let table = flowdrill_core::route_table(&self.inner).map_err(|e| error("route", &e.to_string()))?;
+        let table =
+            flowdrill_core::route_table(&self.inner).map_err(|e| error("route", &e.to_string()))?;
         to_js(&table)
     }
 
@@ -178,12 +219,15 @@ impl Workflow {
     #[wasm_bindgen(unchecked_return_type = "RouteAnswer")]
     pub fn route(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string | number>")] case: JsValue,
+        #[wasm_bindgen(js_name = attributes, unchecked_param_type = "Record<string, string | number>")]
+        case: Option<js_sys::Object>,
         start: Option<String>,
         at: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let raw: std::collections::BTreeMap<String, serde_json::Value> =
-            if case.is_undefined() || case.is_null() { Default::default() } else { from_js(case, "route")? };
+        let raw: std::collections::BTreeMap<String, serde_json::Value> = match case {
+            None => Default::default(),
+            Some(c) => from_js(c.into(), "route")?,
+        };
         let pairs: Vec<(String, String)> = raw
             .into_iter()
             .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
@@ -191,17 +235,24 @@ impl Workflow {
         let w = &self.inner;
         let case = parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| error("route", &e.to_string()))?;
-        let route = route_from(w, start.as_deref(), &case).map_err(|e| error("route", &e.to_string()))?;
+        let route =
+            route_from(w, start.as_deref(), &case).map_err(|e| error("route", &e.to_string()))?;
         let (timeline, slas) = match at {
             None => (None, None),
             Some(at) => {
                 let t = parse_instant(&at).map_err(|m| error("route", &m))?;
-                let steps = timeline(w, &route, t, Pace::Typical).map_err(|e| error("calendar", &e.to_string()))?;
-                let slas = route_slas(w, &route, &case, t).map_err(|e| error("calendar", &e.to_string()))?;
+                let steps = timeline(w, &route, t, Pace::Typical)
+                    .map_err(|e| error("calendar", &e.to_string()))?;
+                let slas = route_slas(w, &route, &case, t)
+                    .map_err(|e| error("calendar", &e.to_string()))?;
                 (Some(steps), Some(slas))
             }
         };
-        to_js(&RouteAnswer { route, timeline, slas })
+        to_js(&RouteAnswer {
+            route,
+            timeline,
+            slas,
+        })
     }
 
     /// A layered drawing of the graph: node boxes and edge polylines.
@@ -215,16 +266,26 @@ impl Workflow {
     #[wasm_bindgen(unchecked_return_type = "SimResult")]
     pub fn simulate(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SimOptions | undefined")] options_js: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Scenario | undefined")] scenario_js: JsValue,
-        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
+        #[wasm_bindgen(unchecked_optional_param_type = "SimOptions")] options: Option<
+            js_sys::Object,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "Scenario")] scenario: Option<
+            js_sys::Object,
+        >,
+        #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
         on_progress: Option<Function>,
     ) -> Result<JsValue, JsValue> {
-        let cfg = options(options_js)?;
-        let (w, queue) = scenario(scenario_js)?.apply(&self.inner).map_err(|e| error("scenario", &e.to_string()))?;
-        let cfg = flowdrill_core::sim::SimConfig { discipline: queue.unwrap_or(cfg.discipline), ..cfg };
-        let mut hook = progress_hook(on_progress);
-        let r = flowdrill_core::sim::simulate(&w, &cfg, &mut hook).map_err(sim_error)?;
+        let cfg = self::options(options.map(JsValue::from))?;
+        let (w, queue) = self::scenario(scenario.map(JsValue::from))?
+            .apply(&self.inner)
+            .map_err(|e| error("scenario", &e.to_string()))?;
+        let cfg = flowdrill_core::sim::SimConfig {
+            discipline: queue.unwrap_or(cfg.discipline),
+            ..cfg
+        };
+        let r = with_progress(on_progress, |hook| {
+            flowdrill_core::sim::simulate(&w, &cfg, hook)
+        })?;
         to_js(&r)
     }
 
@@ -232,16 +293,22 @@ impl Workflow {
     #[wasm_bindgen(unchecked_return_type = "Comparison")]
     pub fn compare(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SimOptions | undefined")] options_js: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Scenario | undefined")] a: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Scenario | undefined")] b: JsValue,
-        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "((p: Progress) => boolean | void) | undefined")]
+        #[wasm_bindgen(unchecked_optional_param_type = "SimOptions")] options: Option<
+            js_sys::Object,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "Scenario")] a: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Scenario")] b: Option<js_sys::Object>,
+        #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
         on_progress: Option<Function>,
     ) -> Result<JsValue, JsValue> {
-        let cfg = options(options_js)?;
-        let (a, b) = (scenario(a)?, scenario(b)?);
-        let mut hook = progress_hook(on_progress);
-        let r = flowdrill_core::sim::compare(&self.inner, &a, &b, &cfg, &mut hook).map_err(sim_error)?;
+        let cfg = self::options(options.map(JsValue::from))?;
+        let (a, b) = (
+            scenario(a.map(JsValue::from))?,
+            scenario(b.map(JsValue::from))?,
+        );
+        let r = with_progress(on_progress, |hook| {
+            flowdrill_core::sim::compare(&self.inner, &a, &b, &cfg, hook)
+        })?;
         to_js(&r)
     }
 }
@@ -253,7 +320,7 @@ pub fn check(text: &str) -> Result<JsValue, JsValue> {
 }
 
 fn calendar(json: &str) -> Result<flowdrill_core::Calendar, JsValue> {
-    parse_calendar(json).map_err(|e| parse_error(&e))
+    parse_calendar(json).map_err(|e| relabel(&e, "calendar"))
 }
 
 /// The deadline for `within` (`"2h"`) of open time from `start` (RFC 3339) on a calendar
@@ -262,8 +329,12 @@ fn calendar(json: &str) -> Result<flowdrill_core::Calendar, JsValue> {
 pub fn deadline(calendar_json: &str, start: &str, within: &str) -> Result<String, JsValue> {
     let cal = calendar(calendar_json)?;
     let t = parse_instant(start).map_err(|m| error("calendar", &m))?;
-    let d: Duration = within.parse().map_err(|e: flowdrill_core::duration::DurationError| error("calendar", &e.to_string()))?;
-    let due = cal.deadline(t, d).map_err(|e| error("calendar", &e.to_string()))?;
+    let d: Duration = within
+        .parse()
+        .map_err(|e: flowdrill_core::duration::DurationError| error("calendar", &e.to_string()))?;
+    let due = cal
+        .deadline(t, d)
+        .map_err(|e| error("calendar", &e.to_string()))?;
     Ok(cal.to_local_rfc3339(due))
 }
 
