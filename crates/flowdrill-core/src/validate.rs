@@ -92,6 +92,13 @@ pub fn validate(w: &Workflow) -> Report {
 pub fn validate_structure(w: &Workflow) -> Report {
     let mut v = Validator {
         w,
+        node_pos: w.nodes().enumerate().map(|(i, (ix, _))| (ix, i)).collect(),
+        edge_pos: w
+            .edges()
+            .iter()
+            .enumerate()
+            .map(|(i, (_, slot))| (slot.seq, i))
+            .collect(),
         out: Vec::new(),
         space: Space::new(&w.attributes),
         bad_guards: BTreeSet::new(),
@@ -113,6 +120,10 @@ pub fn validate_structure(w: &Workflow) -> Report {
 
 struct Validator<'w> {
     w: &'w Workflow,
+    /// Each node's and edge's place in the file, computed once (locations are built for
+    /// every check, found or not).
+    node_pos: HashMap<NodeIndex, usize>,
+    edge_pos: HashMap<u64, usize>,
     out: Vec<Diagnostic>,
     space: Space,
     /// Edges whose guards refer to unknown attributes or values: coverage skips them.
@@ -134,12 +145,20 @@ fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -
 
 impl<'w> Validator<'w> {
     fn node_loc(&self, ix: NodeIndex) -> Location {
-        Location::path(format!("nodes[{}]", self.w.node_position(ix)))
-            .with_node(self.w.node(ix).id.clone())
+        let pos = self
+            .node_pos
+            .get(&ix)
+            .copied()
+            .unwrap_or_else(|| self.w.node_position(ix));
+        Location::path(format!("nodes[{pos}]")).with_node(self.w.node(ix).id.clone())
     }
 
     fn edge_loc(&self, slot: &EdgeSlot, field: &str) -> Location {
-        let pos = self.w.edge_position(slot.seq);
+        let pos = self
+            .edge_pos
+            .get(&slot.seq)
+            .copied()
+            .unwrap_or_else(|| self.w.edge_position(slot.seq));
         Location::path(format!("edges[{pos}]{field}")).with_edge(slot.edge.display_id())
     }
 
