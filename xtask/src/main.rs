@@ -1,20 +1,31 @@
 //! Build, test and CI tasks for flowdrill, run as `cargo xtask <task>`.
 //!
+//! - `wasm`: builds the WebAssembly bindings into `www/pkg` (installing the wasm32 target,
+//!   the pinned wasm-bindgen CLI and the npm dependencies when missing), copies the example
+//!   library next to them, prints the sizes and checks the size budget;
+//! - `build`: `wasm`, then the Vite build of the web app into `www/dist`;
+//! - `serve`: `build`, then serves `www/dist` on http://127.0.0.1:8080/;
+//! - `dist`: `build`, then copies `www/dist` to `dist/`, a static site;
 //! - `test`: adds the wasm32 target when missing, runs the workspace tests, builds the
-//!   core for `wasm32-unknown-unknown` and checks the example workflows;
+//!   core for `wasm32-unknown-unknown`, checks the example workflows, then `wasm`, the
+//!   TypeScript check, the JavaScript unit tests, the Vite build and the browser tests;
 //! - `ci`: formatting and clippy, then everything `test` does;
 //! - `demo`: prints the route table of the social triage example and one route.
 //!
 //! Each step is printed as `==> <command>`; the first failure stops the run with a
-//! non-zero exit status naming the step. Only the standard library is used.
+//! non-zero exit status naming the step.
+
+mod examples;
+mod sizes;
+mod web;
 
 use std::env;
 use std::ffi::OsString;
 use std::fmt;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const EXAMPLES: &str = "examples/workflows";
@@ -24,8 +35,18 @@ const USAGE: &str = "\
 Usage: cargo xtask <TASK> [-- <ARGS>...]
 
 Tasks:
+  serve  build the web app and serve it on http://127.0.0.1:8080/ (`vite preview`)
+  build  `wasm`, then `npm run build` in www (Vite: www -> www/dist)
+  dist   `build`, then copy www/dist to dist/: a static site for any web server
+  wasm   build the WebAssembly bindings into www/pkg: cargo (profile wasm-release),
+         wasm-bindgen, wasm-opt (kept only when smaller gzipped), the example library
+         in www/pkg/examples; prints the sizes and fails over the gzip budget.
+         Installs the wasm32 target, the pinned wasm-bindgen CLI and the npm packages
+         when missing
   test   add the wasm32 target if missing, run `cargo test --workspace`,
-         build flowdrill-core for wasm32-unknown-unknown, check examples/workflows/*.json
+         build flowdrill-core for wasm32-unknown-unknown, check examples/workflows/*.json,
+         then `wasm`, `npm run typecheck`, `npm test`, `npm run build` and
+         `npm run test:browser` (skipped without /usr/bin/chromium unless CI is set)
   ci     `cargo fmt --all --check`, `cargo clippy --workspace --all-targets -- -D warnings`,
          then everything `test` does
   demo   `flowdrill routes` and `flowdrill route` on examples/workflows/social-triage.json
@@ -53,6 +74,26 @@ enum TaskError {
     },
     /// A directory could not be listed.
     ReadDir { dir: PathBuf, source: io::Error },
+    /// A file or directory could not be read, written, copied or removed.
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    /// The gzipped WebAssembly module is larger than its budget.
+    OverBudget { gzip: u64, budget: u64 },
+    /// Anything else, said in full.
+    Other(String),
+}
+
+impl TaskError {
+    fn io(action: &'static str, path: &Path, source: io::Error) -> TaskError {
+        TaskError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 impl fmt::Display for TaskError {
@@ -72,6 +113,18 @@ impl fmt::Display for TaskError {
             TaskError::ReadDir { dir, source } => {
                 write!(f, "cannot list {}: {source}", dir.display())
             }
+            TaskError::Io {
+                action,
+                path,
+                source,
+            } => write!(f, "cannot {action} {}: {source}", path.display()),
+            TaskError::OverBudget { gzip, budget } => write!(
+                f,
+                "{}. Shrink the module (the time zones it ships are TZ_FILTER in \
+                 xtask/src/web.rs) or raise WASM_GZIP_BUDGET in xtask/src/sizes.rs",
+                sizes::budget_line(*gzip, *budget)
+            ),
+            TaskError::Other(msg) => f.write_str(msg),
         }
     }
 }
@@ -81,6 +134,10 @@ impl fmt::Display for TaskError {
 enum Task {
     Test(Vec<OsString>),
     Ci(Vec<OsString>),
+    Wasm,
+    Build,
+    Serve,
+    Dist,
     Demo,
     Help,
 }
@@ -111,6 +168,10 @@ fn parse_args(args: Vec<OsString>) -> Result<Task, TaskError> {
     match task.to_str() {
         Some("test") => Ok(Task::Test(passed)),
         Some("ci") => Ok(Task::Ci(passed)),
+        Some("wasm") => no_args("wasm", Task::Wasm),
+        Some("build") => no_args("build", Task::Build),
+        Some("serve") => no_args("serve", Task::Serve),
+        Some("dist") => no_args("dist", Task::Dist),
         Some("demo") => no_args("demo", Task::Demo),
         Some("help" | "-h" | "--help") => no_args("help", Task::Help),
         _ => Err(TaskError::Usage(format!(
@@ -141,20 +202,22 @@ impl Runner {
         c
     }
 
-    /// Prints `==> command`, runs it in the workspace root and fails unless it succeeds.
+    /// Prints `==> command`, runs it (in the workspace root unless the command says
+    /// otherwise) and fails unless it succeeds; prints how long it took.
     fn step(&self, step: &str, mut command: Command) -> Result<(), TaskError> {
-        let shown = show(&command);
+        let shown = show(&command, &self.root);
         println!("==> {shown}");
-        let status =
-            command
-                .current_dir(&self.root)
-                .status()
-                .map_err(|source| TaskError::Spawn {
-                    step: step.into(),
-                    command: shown.clone(),
-                    source,
-                })?;
+        if command.get_current_dir().is_none() {
+            command.current_dir(&self.root);
+        }
+        let started = Instant::now();
+        let status = command.status().map_err(|source| TaskError::Spawn {
+            step: step.into(),
+            command: shown.clone(),
+            source,
+        })?;
         if status.success() {
+            println!("    {step}: {:.1}s", started.elapsed().as_secs_f64());
             Ok(())
         } else {
             Err(TaskError::Failed {
@@ -194,36 +257,16 @@ impl Runner {
 
     /// The example workflow files, sorted, relative to the workspace root.
     fn example_files(&self) -> Result<Vec<String>, TaskError> {
-        let dir = self.root.join(EXAMPLES);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => return Err(TaskError::ReadDir { dir, source }),
-        };
-        let mut files = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|source| TaskError::ReadDir {
-                dir: dir.clone(),
-                source,
-            })?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.ends_with(".json") && entry.path().is_file() {
-                files.push(format!("{EXAMPLES}/{name}"));
-            }
-        }
-        files.sort();
-        Ok(files)
+        let files = examples::json_files(&self.root.join(EXAMPLES))?;
+        Ok(files
+            .iter()
+            .filter_map(|f| f.file_name())
+            .map(|name| format!("{EXAMPLES}/{}", name.to_string_lossy()))
+            .collect())
     }
 
     fn test(&self, test_args: &[OsString]) -> Result<(), TaskError> {
-        if !self.has_rustup() {
-            println!("==> rustup not found; assuming the {WASM_TARGET} target is installed");
-        } else if !self.wasm_target_installed() {
-            let mut c = Command::new("rustup");
-            c.args(["target", "add", WASM_TARGET]);
-            self.step("add wasm target", c)?;
-        }
+        self.ensure_wasm_target()?;
 
         let mut c = self.cargo(&["test", "--workspace"]);
         if !test_args.is_empty() {
@@ -242,7 +285,8 @@ impl Runner {
             c.args(&files);
             self.step("check examples", c)?;
         }
-        Ok(())
+
+        self.test_web()
     }
 
     fn ci(&self, test_args: &[OsString]) -> Result<(), TaskError> {
@@ -280,26 +324,51 @@ impl Runner {
     }
 }
 
-/// A command as it would be typed (arguments with spaces quoted).
-fn show(c: &Command) -> String {
-    // Show `cargo` rather than the full path cargo was started from.
-    let program = if Path::new(c.get_program())
-        .file_stem()
-        .is_some_and(|s| s == "cargo")
-    {
-        "cargo".into()
+/// An argument as a POSIX shell would need it: quoted when it holds anything special.
+fn quote(a: &str) -> String {
+    let plain = !a.is_empty()
+        && a.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '+' | '@' | '%')
+        });
+    if plain {
+        a.to_string()
     } else {
-        c.get_program().to_string_lossy()
-    };
-    let mut out = program.into_owned();
-    for a in c.get_args() {
-        let a = a.to_string_lossy();
-        out.push(' ');
-        if a.is_empty() || a.contains(char::is_whitespace) {
-            out.push_str(&format!("'{a}'"));
-        } else {
-            out.push_str(&a);
+        format!("'{}'", a.replace('\'', r"'\''"))
+    }
+}
+
+/// A command as it would be typed in `root`: `cd DIR && ` when it runs elsewhere, the
+/// environment variables it sets, the program and its arguments, quoted where needed.
+fn show(c: &Command, root: &Path) -> String {
+    let mut out = String::new();
+    if let Some(dir) = c.get_current_dir() {
+        let dir = dir.strip_prefix(root).unwrap_or(dir);
+        if !dir.as_os_str().is_empty() {
+            out.push_str(&format!("cd {} && ", quote(&dir.to_string_lossy())));
         }
+    }
+    for (name, value) in c.get_envs() {
+        if let Some(value) = value {
+            out.push_str(&format!(
+                "{}={} ",
+                name.to_string_lossy(),
+                quote(&value.to_string_lossy())
+            ));
+        }
+    }
+    // Show `cargo` rather than the full path cargo was started from, and programs in the
+    // workspace relative to it.
+    let program = Path::new(c.get_program());
+    if program.file_stem().is_some_and(|s| s == "cargo") {
+        out.push_str("cargo");
+    } else {
+        let program = program.strip_prefix(root).unwrap_or(program);
+        out.push_str(&quote(&program.to_string_lossy()));
+    }
+    for a in c.get_args() {
+        out.push(' ');
+        out.push_str(&quote(&a.to_string_lossy()));
     }
     out
 }
@@ -310,6 +379,12 @@ fn main() -> ExitCode {
         match task {
             Task::Test(args) => runner.test(&args),
             Task::Ci(args) => runner.ci(&args),
+            Task::Wasm => runner
+                .wasm()
+                .and_then(|module| sizes::check_budget(module.gzip, sizes::WASM_GZIP_BUDGET)),
+            Task::Build => runner.build(),
+            Task::Serve => runner.serve(),
+            Task::Dist => runner.dist(),
             Task::Demo => runner.demo(),
             Task::Help => {
                 println!("{USAGE}");
@@ -371,12 +446,72 @@ mod tests {
 
     #[test]
     fn commands_are_shown_as_typed() {
+        let root = Path::new("/work/repo");
         let mut c = Command::new("/home/me/.cargo/bin/cargo");
         c.args(["run", "--", "check", "a b.json"]);
-        assert_eq!(show(&c), "cargo run -- check 'a b.json'");
+        assert_eq!(show(&c, root), "cargo run -- check 'a b.json'");
         let mut r = Command::new("rustup");
         r.args(["target", "add", WASM_TARGET]);
-        assert_eq!(show(&r), "rustup target add wasm32-unknown-unknown");
+        assert_eq!(show(&r, root), "rustup target add wasm32-unknown-unknown");
+        let mut f = Command::new("cargo");
+        f.args(["run", "--", "route", "--set", "asker=media", "it's"]);
+        assert_eq!(
+            show(&f, root),
+            r"cargo run -- route --set asker=media 'it'\''s'"
+        );
+    }
+
+    #[test]
+    fn commands_show_where_they_run_and_what_they_set() {
+        let root = Path::new("/work/repo");
+        let mut c = Command::new("npm");
+        c.args(["run", "build"]).current_dir(root.join("www"));
+        assert_eq!(show(&c, root), "cd www && npm run build");
+        let mut o = Command::new(root.join("www/node_modules/.bin/wasm-opt"));
+        o.args(["-Oz", "www/pkg/m.wasm"]);
+        assert_eq!(
+            show(&o, root),
+            "www/node_modules/.bin/wasm-opt -Oz www/pkg/m.wasm"
+        );
+        let mut b = Command::new("cargo");
+        b.args(["build", "-p", "flowdrill-wasm"])
+            .env("CHRONO_TZ_TIMEZONE_FILTER", "^(UTC|Europe/[A-Za-z_]+)$")
+            .current_dir(root);
+        assert_eq!(
+            show(&b, root),
+            "CHRONO_TZ_TIMEZONE_FILTER='^(UTC|Europe/[A-Za-z_]+)$' cargo build -p flowdrill-wasm"
+        );
+    }
+
+    #[test]
+    fn the_new_tasks_parse_and_take_no_arguments() {
+        assert_eq!(parse_args(args(&["wasm"])).ok(), Some(Task::Wasm));
+        assert_eq!(parse_args(args(&["build"])).ok(), Some(Task::Build));
+        assert_eq!(parse_args(args(&["serve"])).ok(), Some(Task::Serve));
+        assert_eq!(parse_args(args(&["dist"])).ok(), Some(Task::Dist));
+        for bad in [&["wasm", "--", "x"][..], &["serve", "--", "--port"]] {
+            assert!(
+                matches!(parse_args(args(bad)), Err(TaskError::Usage(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_over_budget_module_says_how_to_fix_it() {
+        let e = TaskError::OverBudget {
+            gzip: 419_129,
+            budget: 300 * 1024,
+        };
+        let msg = e.to_string();
+        assert!(
+            msg.contains("OVER the 300.0 KiB budget by 109.3 KiB"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("TZ_FILTER") && msg.contains("WASM_GZIP_BUDGET"),
+            "{msg}"
+        );
     }
 
     #[test]
