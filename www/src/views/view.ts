@@ -1,0 +1,32 @@
+/** What every view (Design, Routes, Simulate, and later Drill) is given and gives back. */
+import type { Store } from '../state';
+
+export interface ViewContext {
+  store: Store;
+  /** Tells the user something through the app's status line (and screen readers). */
+  announce(message: string, tone?: 'info' | 'error'): void;
+  /** The root the app is mounted in (an element or a shadow root): query only inside it. */
+  root: Document | ShadowRoot;
+}
+
+export interface View {
+  /** The view's element; the app puts it into its panel. */
+  readonly el: HTMLElement;
+  /** Called when the view becomes visible. */
+  show(): void;
+  /** Called when another view is chosen. */
+  hide(): void;
+  /** A key pressed outside any text field while the view is visible; true when handled. */
+  onKey?(e: KeyboardEvent): boolean;
+}
+
+export type ViewFactory = (ctx: ViewContext) => View;
+
+/** Whether a key event comes from somewhere typing goes (so shortcuts leave it alone). */
+export function isTyping(e: Event): boolean {
+  const t = (e.composedPath()[0] ?? e.target) as Element | null;
+  if (!t || !(t instanceof Element)) return false;
+  if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
+  if (t instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes(t.type);
+  return (t as HTMLElement).isContentEditable === true;
+}

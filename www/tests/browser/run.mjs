@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Runs the browser tests: builds the app when www/dist is missing or older than its
+// sources, serves www/dist on 127.0.0.1:8080, launches headless Chromium
+// (/usr/bin/chromium) and runs every test in tests/browser/*.spec.mjs, each in a fresh
+// browser context (so a fresh localStorage). Exits non-zero when a test fails.
+//
+//   npm run test:browser                 # all tests
+//   npm run test:browser -- cancel xss   # only tests whose name contains a word given
+//
+// Screenshots of each view go to www/test-results/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { serve } from './server.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const here = dirname(fileURLToPath(import.meta.url));
+const www = join(here, '..', '..');
+const dist = join(www, 'dist');
+const results = join(www, 'test-results');
+const HOST = '127.0.0.1';
+const PORT = 8080;
+
+function fail(message) {
+  console.error(`test:browser: ${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} is missing: install Chromium (e.g. apt-get install chromium) to run the browser tests`);
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((n) => newest(join(path, n))));
+}
+
+const built = existsSync(join(dist, 'index.html')) ? statSync(join(dist, 'index.html')).mtimeMs : 0;
+const sources = Math.max(newest(join(www, 'src')), newest(join(www, 'index.html')), newest(join(www, 'public')), newest(join(www, 'pkg')));
+if (!existsSync(join(www, 'pkg', 'flowdrill_wasm.js'))) fail('www/pkg is missing: build the WebAssembly package first (cargo xtask wasm)');
+if (!existsSync(join(www, 'pkg', 'examples', 'index.json'))) fail('www/pkg/examples is missing: run cargo xtask wasm (it copies the example library)');
+if (built < sources) {
+  console.log(built ? 'test:browser: www/dist is older than its sources; building…' : 'test:browser: no www/dist; building…');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: www, stdio: 'inherit' });
+  if (r.status !== 0) fail('npm run build failed');
+}
+
+const { chromium } = await import('playwright-core');
+mkdirSync(results, { recursive: true });
+for (const f of readdirSync(results)) if (f.startsWith('failure-')) rmSync(join(results, f));
+
+let server;
+try {
+  server = await serve(dist, { host: HOST, port: PORT });
+} catch (e) {
+  fail(`cannot serve on ${HOST}:${PORT}: ${e.message} (is something else using the port?)`);
+}
+const baseURL = `http://${HOST}:${PORT}/`;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+const filters = process.argv.slice(2).map((s) => s.toLowerCase());
+const specs = readdirSync(here).filter((f) => f.endsWith('.spec.mjs')).sort();
+const tests = [];
+for (const f of specs) {
+  const mod = await import(pathToFileURL(join(here, f)).href);
+  for (const t of mod.tests ?? []) tests.push({ ...t, file: f });
+}
+const chosen = filters.length ? tests.filter((t) => filters.some((w) => t.name.toLowerCase().includes(w))) : tests;
+
+let failed = 0;
+const started = Date.now();
+for (const t of chosen) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  const dialogs = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const t0 = Date.now();
+  const timeout = t.timeout ?? 60_000;
+  page.setDefaultTimeout(Math.min(timeout, 30_000));
+  let timer;
+  try {
+    await Promise.race([
+      t.run({ page, context, baseURL, results, repo: join(www, '..'), consoleErrors, dialogs }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeout} ms`)), timeout);
+      }),
+    ]);
+    if (!t.allowConsoleErrors && consoleErrors.length) throw new Error(`console errors:\n  ${consoleErrors.join('\n  ')}`);
+    if (dialogs.length) throw new Error(`unexpected dialogs: ${dialogs.join(', ')}`);
+    console.log(`  ✓ ${t.name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`  ✗ ${t.name} (${Date.now() - t0} ms)\n      ${String(e?.stack ?? e).split('\n').join('\n      ')}`);
+    const shot = join(results, `failure-${t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    console.log(`      screenshot: ${shot}`);
+  } finally {
+    clearTimeout(timer);
+    await context.close().catch(() => {});
+  }
+}
+
+await browser.close();
+server.close();
+console.log(`\n${chosen.length - failed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+process.exit(failed ? 1 : 0);
