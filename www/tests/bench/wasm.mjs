@@ -1,0 +1,37 @@
+// Throughput of the WebAssembly build on the triage-1 workload, for BENCHMARKS.md.
+// Run from www/ after `cargo xtask wasm`: node tests/bench/wasm.mjs
+// (Node runs the same .wasm the browser loads; V8 compiles it the same way.)
+import { readFileSync } from 'node:fs';
+import { initSync, Workflow } from '../../pkg/flowdrill_wasm.js';
+
+initSync({ module: readFileSync(new URL('../../pkg/flowdrill_wasm_bg.wasm', import.meta.url)) });
+const text = readFileSync(new URL('../../../examples/benchmarks/triage-1.json', import.meta.url), 'utf8');
+const w = Workflow.fromJson(text);
+const rates = [];
+let cases = 0;
+for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const r = w.simulate({ horizon: '120d', replications: 1, seed: 7 });
+    const secs = (performance.now() - t) / 1000;
+    cases = r.replications[0].arrived;
+    rates.push(cases / secs);
+}
+rates.sort((a, b) => a - b);
+console.log(`triage-1 in WebAssembly (Node ${process.version}): ${Math.round(rates[2])} cases/s (median of 5, ${cases} cases per run)`);
+const times = [];
+for (const name of ['smm-fulfilment', 'social-triage']) {
+    const doc = readFileSync(new URL(`../../../examples/workflows/${name}.json`, import.meta.url), 'utf8');
+    const wf = Workflow.fromJson(doc);
+    const runs = [];
+    for (let i = 0; i < 21; i++) {
+        const t = performance.now();
+        wf.validateStructure();
+        wf.layout();
+        runs.push(performance.now() - t);
+    }
+    runs.sort((a, b) => a - b);
+    times.push(`${name}: validateStructure + layout ${runs[10].toFixed(2)} ms`);
+    wf.free();
+}
+console.log(times.join('\n'));
+w.free();
