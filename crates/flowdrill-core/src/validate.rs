@@ -1113,17 +1113,14 @@ impl<'w> Validator<'w> {
                 frontier.push(t);
             }
         }
+        self.unused_ids(
+            "unused-role",
+            "roles",
+            w.roles.keys(),
+            &roles_used,
+            "no task, notification or SLA uses it, and no role that is used escalates to it",
+        );
         for (id, role) in w.roles.iter() {
-            if !roles_used.contains(id.as_str()) {
-                let msg = format!(
-                    "role \"{id}\" is defined but no task, notification or SLA uses it, and no role that is used escalates to it"
-                );
-                self.push(Diagnostic::warning(
-                    "unused-role",
-                    msg,
-                    Location::path(format!("roles.{id}")),
-                ));
-            }
             if role.staff == 0 && roles_working.contains(id.as_str()) {
                 let msg = format!(
                     "role \"{id}\" has tasks but \"staff\": 0; its work would never be done"
@@ -1135,25 +1132,39 @@ impl<'w> Validator<'w> {
                 ));
             }
         }
-        for id in w.attributes.keys() {
-            if !attrs_used.contains(id.as_str()) {
-                let msg =
-                    format!("attribute \"{id}\" is defined but no decision or SLA rule reads it");
+        self.unused_ids(
+            "unused-attribute",
+            "attributes",
+            w.attributes.keys(),
+            &attrs_used,
+            "no decision or SLA rule reads it",
+        );
+        self.unused_ids(
+            "unused-calendar",
+            "calendars",
+            w.calendars.keys(),
+            &cals_used,
+            "no role, wait or SLA rule uses it",
+        );
+    }
+
+    /// Warns about each id of a section (`roles`, ...) that is not in `used`.
+    fn unused_ids<'a>(
+        &mut self,
+        code: &'static str,
+        section: &str,
+        ids: impl Iterator<Item = &'a String>,
+        used: &BTreeSet<&str>,
+        why: &str,
+    ) {
+        let noun = section.strip_suffix('s').unwrap_or(section);
+        for id in ids {
+            if !used.contains(id.as_str()) {
+                let msg = format!("{noun} \"{id}\" is defined but {why}");
                 self.push(Diagnostic::warning(
-                    "unused-attribute",
+                    code,
                     msg,
-                    Location::path(format!("attributes.{id}")),
-                ));
-            }
-        }
-        for id in w.calendars.keys() {
-            if !cals_used.contains(id.as_str()) {
-                let msg =
-                    format!("calendar \"{id}\" is defined but no role, wait or SLA rule uses it");
-                self.push(Diagnostic::warning(
-                    "unused-calendar",
-                    msg,
-                    Location::path(format!("calendars.{id}")),
+                    Location::path(format!("{section}.{id}")),
                 ));
             }
         }
