@@ -236,6 +236,13 @@ fn main() {
     );
     for (target, runs) in [(1_000, 21), (10_000, 7)] {
         let text = generate(target, 0x5eed + target as u64);
+        // FLOWDRILL_BENCH_OUT=dir writes the generated workflows, for the WebAssembly bench.
+        if let Some(dir) = std::env::var_os("FLOWDRILL_BENCH_OUT") {
+            let path = std::path::Path::new(&dir).join(format!("generated-{target}.json"));
+            if let Err(e) = std::fs::write(&path, &text) {
+                eprintln!("cannot write {}: {e}", path.display());
+            }
+        }
         let w = match Workflow::from_json(&text) {
             Ok(w) => w,
             Err(e) => panic!("generated workflow does not parse: {e}"),

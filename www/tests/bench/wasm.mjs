@@ -35,3 +35,25 @@ for (const name of ['smm-fulfilment', 'social-triage']) {
 }
 console.log(times.join('\n'));
 w.free();
+
+// Generated workflows of 1,000 and 10,000 nodes: `FLOWDRILL_BENCH_OUT=/some/dir cargo bench -p
+// flowdrill-core --bench layout` writes them; pass that directory as the first argument.
+const dir = process.argv[2];
+if (dir) {
+    for (const n of [1000, 10000]) {
+        const doc = readFileSync(`${dir}/generated-${n}.json`, 'utf8');
+        const wf = Workflow.fromJson(doc);
+        const runs = { structure: [], full: [], layout: [] };
+        for (let i = 0; i < (n > 5000 ? 7 : 21); i++) {
+            let t = performance.now();
+            wf.validateStructure();
+            runs.structure.push(performance.now() - t);
+            t = performance.now();
+            wf.layout();
+            runs.layout.push(performance.now() - t);
+        }
+        const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2);
+        console.log(`generated ${n} nodes: validateStructure ${med(runs.structure)} ms, layout ${med(runs.layout)} ms`);
+        wf.free();
+    }
+}
