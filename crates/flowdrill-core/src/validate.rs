@@ -162,6 +162,19 @@ impl<'w> Validator<'w> {
         Location::path(format!("edges[{pos}]{field}")).with_edge(slot.edge.display_id())
     }
 
+    /// The ids of a set of nodes in file order, and the first of them.
+    fn in_file_order(&self, nodes: &[NodeIndex]) -> (Vec<&'w str>, Option<NodeIndex>) {
+        let mut ordered: Vec<(usize, NodeIndex)> = nodes
+            .iter()
+            .map(|n| (self.node_pos.get(n).copied().unwrap_or(usize::MAX), *n))
+            .collect();
+        ordered.sort();
+        (
+            ordered.iter().map(|(_, n)| self.name(*n)).collect(),
+            ordered.first().map(|(_, n)| *n),
+        )
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
     }
@@ -676,13 +689,7 @@ impl<'w> Validator<'w> {
                 .iter()
                 .any(|n| matches!(w.node(*n).kind, NodeKind::End { .. }));
             if !exits && !has_end {
-                let mut ids: Vec<(usize, &str)> = scc
-                    .iter()
-                    .map(|n| (w.node_position(*n), self.name(*n)))
-                    .collect();
-                ids.sort();
-                let names: Vec<&str> = ids.iter().map(|(_, s)| *s).collect();
-                let first = scc.iter().copied().min_by_key(|n| w.node_position(*n));
+                let (names, first) = self.in_file_order(scc);
                 if let Some(first) = first {
                     let msg = format!(
                         "nodes {} form a cycle that no case can leave; add a way out",
@@ -709,13 +716,8 @@ impl<'w> Validator<'w> {
             {
                 continue;
             }
-            let mut ids: Vec<(usize, &str)> = scc
-                .iter()
-                .map(|n| (w.node_position(*n), self.name(*n)))
-                .collect();
-            ids.sort();
-            let names: Vec<&str> = ids.iter().map(|(_, s)| *s).collect();
-            if let Some(first) = scc.iter().copied().min_by_key(|n| w.node_position(*n)) {
+            let (names, first) = self.in_file_order(&scc);
+            if let Some(first) = first {
                 let msg = format!(
                     "nodes {} form a loop with no limit: a case that goes round once goes round forever (attributes do not change); give one of its edges a \"limit\"",
                     quoted(&names)
