@@ -148,7 +148,7 @@ const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Parses a three-letter (or full English) weekday name.
 pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
-    let l = s.trim().to_lowercase();
+    let l = s.trim().to_ascii_lowercase();
     let short = l.get(..3).unwrap_or(&l);
     match DAY_NAMES.iter().position(|d| *d == short) {
         Some(i) if l.len() == 3 || full_day_name(i) == l => Ok(weekday_from_index(i)),
@@ -194,7 +194,7 @@ impl Days {
 impl FromStr for Days {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let l = s.trim().to_lowercase();
+        let l = s.trim().to_ascii_lowercase();
         if l == "daily" || l == "every day" {
             return Ok(Days(0x7f));
         }

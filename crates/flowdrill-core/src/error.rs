@@ -232,13 +232,13 @@ pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo: a
 /// few edits away (a swap of neighbours counts as one) or a prefix of it.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w = word.to_lowercase();
+    let w = word.to_ascii_lowercase();
     let allowed = (w.chars().count() / 3).max(1) as f64;
     candidates
         .into_iter()
         .filter(|c| !c.is_empty() && *c != word)
         .map(|c| {
-            let cl = c.to_lowercase();
+            let cl = c.to_ascii_lowercase();
             let d = if w.chars().count() >= 3 && cl.starts_with(&w) {
                 0.5
             } else {

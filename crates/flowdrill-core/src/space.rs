@@ -274,9 +274,26 @@ impl Cube {
         self.0.iter().zip(&o.0).all(|(a, b)| b & !a == 0)
     }
 
+    /// True when no case is in both cubes (without building their intersection).
+    fn disjoint_from(&self, o: &Cube) -> bool {
+        self.0.iter().zip(&o.0).any(|(a, b)| a & b == 0)
+    }
+
+    /// The one attribute in which two cubes differ, if they differ in exactly one.
+    fn sole_difference(&self, o: &Cube) -> Option<usize> {
+        let mut diff = self
+            .0
+            .iter()
+            .zip(&o.0)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b);
+        let (k, _) = diff.next()?;
+        diff.next().is_none().then_some(k)
+    }
+
     /// `self - o` as disjoint cubes.
     fn subtract(&self, o: &Cube, out: &mut Vec<Cube>) {
-        if self.intersect(o).is_empty() {
+        if self.disjoint_from(o) {
             out.push(self.clone());
             return;
         }
@@ -340,6 +357,9 @@ impl CaseSet {
 
     /// Cases in either set.
     pub fn union(&self, o: &CaseSet) -> Result<CaseSet, TooComplex> {
+        if o.within_one_cube_of(self) {
+            return Ok(self.clone());
+        }
         let mut out = self.0.clone();
         out.extend(o.0.iter().cloned());
         Ok(CaseSet::checked(out)?.simplified())
@@ -363,7 +383,16 @@ impl CaseSet {
 
     /// True when every case of `self` is in `o`.
     pub fn is_subset(&self, o: &CaseSet) -> Result<bool, TooComplex> {
+        if self.within_one_cube_of(o) {
+            return Ok(true);
+        }
         Ok(self.subtract(o)?.is_empty())
+    }
+
+    /// True when each cube of `self` lies inside a single cube of `o`: a cheap proof that
+    /// `self` is a subset of `o` (the common case in data flow, where sets only grow).
+    fn within_one_cube_of(&self, o: &CaseSet) -> bool {
+        self.0.iter().all(|a| o.0.iter().any(|b| b.contains(a)))
     }
 
     /// Drops cubes contained in others and merges cubes that differ in one attribute.
@@ -390,11 +419,7 @@ impl CaseSet {
             // Merge pairs equal in all attributes but one.
             'merge: for i in 0..self.0.len() {
                 for j in i + 1..self.0.len() {
-                    let diff: Vec<usize> = (0..self.0[i].0.len())
-                        .filter(|k| self.0[i].0[*k] != self.0[j].0[*k])
-                        .collect();
-                    if diff.len() == 1 {
-                        let k = diff[0];
+                    if let Some(k) = self.0[i].sole_difference(&self.0[j]) {
                         let merged = self.0[j].0[k];
                         self.0[i].0[k] |= merged;
                         self.0.remove(j);

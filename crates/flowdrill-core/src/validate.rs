@@ -37,7 +37,8 @@
 //! | `sla-at-risk` | warning | typical work on a route breaches an SLA rule whenever the case arrives |
 //! | `sla-breach-window` | warning | typical work breaches an SLA rule for cases arriving in part of the week |
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
@@ -118,6 +119,13 @@ pub fn validate_structure(w: &Workflow) -> Report {
     Report { diagnostics }
 }
 
+/// Where a finding is, named cheaply: the location is built only for a finding.
+enum At<'w> {
+    Node(NodeIndex),
+    Edge(&'w EdgeSlot, &'static str),
+    Loc(Location),
+}
+
 struct Validator<'w> {
     w: &'w Workflow,
     /// Each node's and edge's place in the file, computed once (locations are built for
@@ -128,6 +136,37 @@ struct Validator<'w> {
     space: Space,
     /// Edges whose guards refer to unknown attributes or values: coverage skips them.
     bad_guards: BTreeSet<u64>,
+}
+
+/// Each node reachable from `starts`, numbered in reverse postorder of a depth-first search
+/// (in a graph without cycles, every node comes after all its predecessors).
+fn reverse_postorder(w: &Workflow, starts: &[NodeIndex]) -> HashMap<NodeIndex, usize> {
+    let mut post = Vec::new();
+    let mut seen = HashSet::new();
+    for &s in starts {
+        if !seen.insert(s) {
+            continue;
+        }
+        // (node, its successors, how many of them are done)
+        let mut stack = vec![(s, w.outgoing(s), 0)];
+        while let Some((u, outs, i)) = stack.last_mut() {
+            if let Some(&(_, v, _)) = outs.get(*i) {
+                *i += 1;
+                if seen.insert(v) {
+                    let next = w.outgoing(v);
+                    stack.push((v, next, 0));
+                }
+            } else {
+                post.push(*u);
+                stack.pop();
+            }
+        }
+    }
+    let n = post.len();
+    post.into_iter()
+        .enumerate()
+        .map(|(i, ix)| (ix, n - 1 - i))
+        .collect()
 }
 
 fn quoted(ids: &[&str]) -> String {
@@ -144,6 +183,14 @@ fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 impl<'w> Validator<'w> {
+    fn at(&self, at: &At<'w>) -> Location {
+        match at {
+            At::Node(ix) => self.node_loc(*ix),
+            At::Edge(slot, field) => self.edge_loc(slot, field),
+            At::Loc(loc) => loc.clone(),
+        }
+    }
+
     fn node_loc(&self, ix: NodeIndex) -> Location {
         let pos = self
             .node_pos
@@ -230,38 +277,41 @@ impl<'w> Validator<'w> {
 
     // ---- references -----------------------------------------------------------------
 
-    fn role_ref(&mut self, role: &str, loc: Location, what: &str) {
+    fn role_ref(&mut self, role: &str, at: At<'w>, what: impl Fn() -> String) {
         if !self.w.roles.contains_key(role) {
             let msg = format!(
-                "{what} names role \"{role}\", which is not defined{}",
+                "{} names role \"{role}\", which is not defined{}",
+                what(),
                 did_you_mean(role, self.w.roles.keys().map(String::as_str))
             );
-            self.push(Diagnostic::error("undefined-role", msg, loc));
+            self.push(Diagnostic::error("undefined-role", msg, self.at(&at)));
         }
     }
 
-    fn calendar_ref(&mut self, cal: &str, loc: Location, what: &str) {
+    fn calendar_ref(&mut self, cal: &str, at: At<'w>, what: impl Fn() -> String) {
         if cal != "24/7" && !self.w.calendars.contains_key(cal) {
             let msg = format!(
-                "{what} names calendar \"{cal}\", which is not defined{}",
+                "{} names calendar \"{cal}\", which is not defined{}",
+                what(),
                 did_you_mean(cal, self.w.calendars.keys().map(String::as_str))
             );
-            self.push(Diagnostic::error("undefined-calendar", msg, loc));
+            self.push(Diagnostic::error("undefined-calendar", msg, self.at(&at)));
         }
     }
 
-    fn node_ref(&mut self, id: &str, loc: Location, what: &str) {
+    fn node_ref(&mut self, id: &str, at: At<'w>, what: impl Fn() -> String) {
         if self.w.node_index(id).is_none() {
             let msg = format!(
-                "{what} names node \"{id}\", which does not exist{}",
+                "{} names node \"{id}\", which does not exist{}",
+                what(),
                 did_you_mean(id, self.w.nodes().map(|(_, n)| n.id.as_str()))
             );
-            self.push(Diagnostic::error("undefined-node", msg, loc));
+            self.push(Diagnostic::error("undefined-node", msg, self.at(&at)));
         }
     }
 
     /// Checks a guard's attributes and values; returns false when it has errors.
-    fn guard_refs(&mut self, g: &Guard, loc: &Location) -> bool {
+    fn guard_refs(&mut self, g: &Guard, at: &At<'w>) -> bool {
         let mut ok = true;
         let mut tests: Vec<(&str, &Test)> = Vec::new();
         g.for_each_test(&mut |a, t| tests.push((a, t)));
@@ -271,7 +321,7 @@ impl<'w> Validator<'w> {
                     "guard reads attribute \"{attr}\", which is not defined{}",
                     did_you_mean(attr, self.w.attributes.keys().map(String::as_str))
                 );
-                self.push(Diagnostic::error("undefined-attribute", msg, loc.clone()));
+                self.push(Diagnostic::error("undefined-attribute", msg, self.at(at)));
                 ok = false;
                 continue;
             };
@@ -279,7 +329,7 @@ impl<'w> Validator<'w> {
                 let msg = format!(
                     "guard compares attribute \"{attr}\" with a number, but its values are text"
                 );
-                self.push(Diagnostic::error("type-mismatch", msg, loc.clone()));
+                self.push(Diagnostic::error("type-mismatch", msg, self.at(at)));
                 ok = false;
             }
             for lit in test.literals() {
@@ -290,7 +340,7 @@ impl<'w> Validator<'w> {
                         names.join(", "),
                         did_you_mean(&lit.to_string(), names.iter().map(String::as_str))
                     );
-                    self.push(Diagnostic::error("undefined-value", msg, loc.clone()));
+                    self.push(Diagnostic::error("undefined-value", msg, self.at(at)));
                     ok = false;
                 }
             }
@@ -301,15 +351,13 @@ impl<'w> Validator<'w> {
     fn references(&mut self) {
         let w = self.w;
         for (_, slot) in w.edges() {
-            for (end, field) in [(&slot.edge.from, "from"), (&slot.edge.to, "to")] {
-                self.node_ref(
-                    end,
-                    self.edge_loc(slot, &format!(".{field}")),
-                    &format!("edge \"{}\"", slot.edge.display_id()),
-                );
+            for (end, field) in [(&slot.edge.from, ".from"), (&slot.edge.to, ".to")] {
+                self.node_ref(end, At::Edge(slot, field), || {
+                    format!("edge \"{}\"", slot.edge.display_id())
+                });
             }
             if let Some(g) = &slot.edge.when
-                && !self.guard_refs(g, &self.edge_loc(slot, ".when"))
+                && !self.guard_refs(g, &At::Edge(slot, ".when"))
             {
                 self.bad_guards.insert(slot.seq);
             }
@@ -317,21 +365,17 @@ impl<'w> Validator<'w> {
         for (ix, node) in w.nodes() {
             match &node.kind {
                 NodeKind::Task { role, .. } => {
-                    self.role_ref(role, self.node_loc(ix), &format!("task \"{}\"", node.id));
+                    self.role_ref(role, At::Node(ix), || format!("task \"{}\"", node.id));
                 }
                 NodeKind::Notify { roles, .. } => {
                     for r in roles {
-                        self.role_ref(
-                            r,
-                            self.node_loc(ix),
-                            &format!("notify node \"{}\"", node.id),
-                        );
+                        self.role_ref(r, At::Node(ix), || format!("notify node \"{}\"", node.id));
                     }
                 }
                 NodeKind::Wait {
                     calendar: Some(c), ..
                 } => {
-                    self.calendar_ref(c, self.node_loc(ix), &format!("wait node \"{}\"", node.id));
+                    self.calendar_ref(c, At::Node(ix), || format!("wait node \"{}\"", node.id));
                 }
                 NodeKind::Start {
                     arrivals:
@@ -340,11 +384,9 @@ impl<'w> Validator<'w> {
                         }),
                     ..
                 } => {
-                    self.calendar_ref(
-                        c,
-                        self.node_loc(ix),
-                        &format!("arrivals of start \"{}\"", node.id),
-                    );
+                    self.calendar_ref(c, At::Node(ix), || {
+                        format!("arrivals of start \"{}\"", node.id)
+                    });
                 }
                 _ => {}
             }
@@ -352,10 +394,10 @@ impl<'w> Validator<'w> {
         for (id, role) in w.roles.iter() {
             let loc = Location::path(format!("roles.{id}"));
             if let Some(c) = &role.calendar {
-                self.calendar_ref(c, loc.clone(), &format!("role \"{id}\""));
+                self.calendar_ref(c, At::Loc(loc.clone()), || format!("role \"{id}\""));
             }
             if let Some(t) = &role.escalates_to {
-                self.role_ref(t, loc, &format!("role \"{id}\" escalates_to"));
+                self.role_ref(t, At::Loc(loc), || format!("role \"{id}\" escalates_to"));
             }
         }
         self.mix();
@@ -363,27 +405,27 @@ impl<'w> Validator<'w> {
             let loc = |f: &str| Location::path(format!("slas[{i}]{f}"));
             let what = format!("SLA rule \"{}\"", sla.id);
             if let Some(g) = &sla.when {
-                self.guard_refs(g, &loc(".when"));
+                self.guard_refs(g, &At::Loc(loc(".when")));
             }
             if let Some(c) = &sla.calendar {
-                self.calendar_ref(c, loc(".calendar"), &what);
+                self.calendar_ref(c, At::Loc(loc(".calendar")), || what.clone());
             }
             for n in sla.start.nodes() {
-                self.node_ref(n, loc(".start"), &what);
+                self.node_ref(n, At::Loc(loc(".start")), || what.clone());
             }
             for n in sla.stop.nodes() {
-                self.node_ref(n, loc(".stop"), &what);
+                self.node_ref(n, At::Loc(loc(".stop")), || what.clone());
             }
             for n in sla.pause.iter() {
-                self.node_ref(n, loc(".pause"), &what);
+                self.node_ref(n, At::Loc(loc(".pause")), || what.clone());
             }
             for (j, m) in sla.escalation.iter().enumerate() {
                 let mloc = loc(&format!(".escalation[{j}]"));
                 for r in m.notify.iter() {
-                    self.role_ref(r, mloc.clone(), &what);
+                    self.role_ref(r, At::Loc(mloc.clone()), || what.clone());
                 }
                 if let Some(r) = &m.reassign {
-                    self.role_ref(r, mloc.clone(), &what);
+                    self.role_ref(r, At::Loc(mloc.clone()), || what.clone());
                 }
                 if m.is_empty() {
                     let msg = format!(
@@ -705,10 +747,13 @@ impl<'w> Validator<'w> {
             }
         }
         // Loops must be bounded: without the limited edges, no cycle may remain.
-        let mut unlimited = g.clone();
-        unlimited.retain_edges(|gr, e| gr[e].edge.limit.is_none());
+        let unlimited =
+            petgraph::visit::EdgeFiltered::from_fn(g, |e| e.weight().edge.limit.is_none());
         for scc in petgraph::algo::tarjan_scc(&unlimited) {
-            let cyc = scc.len() > 1 || scc.iter().any(|n| unlimited.neighbors(*n).any(|t| t == *n));
+            let cyc = scc.len() > 1
+                || scc.iter().any(|n| {
+                    petgraph::visit::IntoNeighbors::neighbors(&unlimited, *n).any(|t| t == *n)
+                });
             if !cyc
                 || scc
                     .iter()
@@ -858,16 +903,24 @@ impl<'w> Validator<'w> {
                 }
             }
         }
-        // Data flow: the cases that can reach each node.
+        // Data flow: the cases that can reach each node. Nodes are taken in reverse
+        // postorder, so a node is usually visited once all its ways in are known.
         let mut reach: HashMap<NodeIndex, CaseSet> = HashMap::new();
-        let mut queue = VecDeque::new();
-        for (ix, n) in w.nodes() {
-            if matches!(n.kind, NodeKind::Start { .. }) {
-                reach.insert(ix, self.space.full());
-                queue.push_back(ix);
-            }
+        let starts: Vec<NodeIndex> = w
+            .nodes()
+            .filter(|(_, n)| matches!(n.kind, NodeKind::Start { .. }))
+            .map(|(ix, _)| ix)
+            .collect();
+        let rank = reverse_postorder(w, &starts);
+        let mut queue = BinaryHeap::new();
+        let mut queued = HashSet::new();
+        for &ix in &starts {
+            reach.insert(ix, self.space.full());
+            queue.push(Reverse((rank.get(&ix).copied().unwrap_or(usize::MAX), ix)));
+            queued.insert(ix);
         }
-        while let Some(u) = queue.pop_front() {
+        while let Some(Reverse((_, u))) = queue.pop() {
+            queued.remove(&u);
             let Some(here) = reach.get(&u).cloned() else {
                 continue;
             };
@@ -891,7 +944,9 @@ impl<'w> Validator<'w> {
                 };
                 if let Some(g) = grown {
                     reach.insert(v, g);
-                    queue.push_back(v);
+                    if queued.insert(v) {
+                        queue.push(Reverse((rank.get(&v).copied().unwrap_or(usize::MAX), v)));
+                    }
                 }
             }
         }
@@ -1207,7 +1262,7 @@ impl<'w> Validator<'w> {
                     attr: attr.clone(),
                     test,
                 };
-                self.guard_refs(&g, &loc);
+                self.guard_refs(&g, &At::Loc(loc.clone()));
             }
             if !row.weight.is_finite() || row.weight < 0.0 {
                 let msg = format!(

@@ -135,4 +135,36 @@ describe('layout', () => {
             expect(typeof e.reversed).toBe('boolean');
         }
     });
+
+    test('ids and labels outside ASCII arrive whole', () => {
+        // The layout crosses as numbers plus one string cut by UTF-16 lengths: astral
+        // characters (two code units) and accents (one) must not shift the cuts.
+        const w = Workflow.fromJson(JSON.stringify({
+            flowdrill: 1,
+            id: 'unicode',
+            attributes: { tone: { values: ['😀', 'é'] } },
+            nodes: [
+                { id: 'entrée', kind: 'start' },
+                { id: '🚦', kind: 'decision' },
+                { id: 'fin-😀', kind: 'end', outcome: 'done' },
+                { id: 'fin-é', kind: 'end', outcome: 'done' },
+            ],
+            edges: [
+                { from: 'entrée', to: '🚦' },
+                { from: '🚦', to: 'fin-😀', when: { tone: '😀' }, label: 'joie 😀' },
+                { id: 'ça', from: '🚦', to: 'fin-é', when: { tone: 'é' } },
+            ],
+        }));
+        const layout = w.layout();
+        expect(layout.nodes.map((n) => [n.id, n.kind])).toEqual([
+            ['entrée', 'start'], ['🚦', 'decision'], ['fin-😀', 'end'], ['fin-é', 'end'],
+        ]);
+        expect(layout.edges.map((e) => [e.id, e.from, e.to, e.label])).toEqual([
+            ['entrée->🚦', 'entrée', '🚦', null],
+            ['🚦->fin-😀', '🚦', 'fin-😀', 'joie 😀'],
+            ['ça', '🚦', 'fin-é', null],
+        ]);
+        expect(layout.nodes.map((n) => n.layer)).toEqual([0, 1, 2, 2]);
+        w.free();
+    });
 });
