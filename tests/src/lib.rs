@@ -58,7 +58,8 @@ pub fn fixture_text(name: &str) -> String {
     read(&fixture_path(name))
 }
 
-fn read(path: &PathBuf) -> String {
+/// The text of a file, panicking with the path when it cannot be read.
+pub fn read(path: &PathBuf) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 

@@ -30,6 +30,56 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Simulate two scenarios on the same random numbers and compare their headline figures
     Compare(CompareArgs),
+    /// Fire drills: check a drill scenario, or write the report of a recorded drill
+    #[command(subcommand)]
+    Drill(DrillCommand),
+}
+
+/// `flowdrill drill ...`
+#[derive(Debug, Subcommand)]
+pub enum DrillCommand {
+    /// Check drill scenarios against the workflows they drill
+    Check(DrillCheckArgs),
+    /// Replay a recorded drill (scenario plus action log) and write its after-action report
+    Report(DrillReportArgs),
+}
+
+/// Arguments of `flowdrill drill check`.
+#[derive(Debug, Args)]
+pub struct DrillCheckArgs {
+    /// Drill scenario files
+    #[arg(value_name = "SCENARIO", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `flowdrill drill report`.
+#[derive(Debug, Args)]
+pub struct DrillReportArgs {
+    /// The drill scenario (it names the workflow file, relative to itself)
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The action log: a JSON array of actions, as the drill view saves it
+    #[arg(value_name = "ACTIONS")]
+    pub actions: PathBuf,
+    /// What to print
+    #[arg(long, value_enum, default_value_t = DrillFormat::Markdown)]
+    pub format: DrillFormat,
+    /// Also write report.md, report.html, report.json and events.csv into this directory
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Output of `flowdrill drill report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DrillFormat {
+    /// The after-action report as Markdown
+    Markdown,
+    /// The report as one self-contained HTML page
+    Html,
+    /// The report as JSON
+    Json,
+    /// The event log as CSV (case_id, activity, timestamp, resource, lifecycle)
+    Csv,
 }
 
 /// Arguments of `flowdrill check`.

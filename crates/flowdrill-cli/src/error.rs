@@ -68,6 +68,13 @@ pub enum CliError {
         /// Why.
         source: ScenarioError,
     },
+    /// A drill scenario does not fit its workflow, or an action cannot be replayed.
+    Drill {
+        /// The file concerned, as named on the command line.
+        file: String,
+        /// Why.
+        source: flowdrill_core::drill::DrillError,
+    },
     /// An output file could not be written.
     Write {
         /// The file as named on the command line.
@@ -93,6 +100,7 @@ impl fmt::Display for CliError {
             CliError::Sim { file, source } => write!(f, "{file}: {source}"),
             // The file named is the scenario, so the error's own "scenario: " is dropped.
             CliError::Scenario { file, source } => write!(f, "{file}: {}", source.0),
+            CliError::Drill { file, source } => write!(f, "{file}: {source}"),
             CliError::Write { file, source } => {
                 write!(f, "cannot write {file}: {}", io_reason(source))
             }
@@ -112,6 +120,7 @@ impl std::error::Error for CliError {
             CliError::Timeline { source, .. } => Some(source),
             CliError::Sim { source, .. } => Some(source),
             CliError::Scenario { source, .. } => Some(source),
+            CliError::Drill { source, .. } => Some(source),
             CliError::Write { source, .. } => Some(source),
             CliError::Json(e) => Some(e),
         }

@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod drill;
 pub mod error;
 pub mod render;
 pub mod simulation;
@@ -79,6 +80,8 @@ pub fn run(cli: &Cli) -> Result<Output, CliError> {
         Command::Elapsed(args) => elapsed(args),
         Command::Simulate(args) => simulate_command(args),
         Command::Compare(args) => compare_command(args),
+        Command::Drill(cli::DrillCommand::Check(args)) => drill::check(args),
+        Command::Drill(cli::DrillCommand::Report(args)) => drill::report(args),
     }
 }
 

@@ -49,6 +49,7 @@ pub mod calendar;
 pub mod clock;
 pub mod compiled;
 pub mod diagnostic;
+pub mod drill;
 pub mod duration;
 pub mod effort;
 pub mod error;

@@ -41,7 +41,7 @@ pub enum RouteError {
     #[error("\"{0}\" is not a start node")]
     NotAStart(String),
     /// The case names an attribute the workflow does not have.
-    #[error("unknown attribute \"{attr}\"; expected one of {}", .expected.join(", "))]
+    #[error("unknown attribute \"{attr}\"; expected one of {}{}", .expected.join(", "), did_you_mean(.attr, .expected))]
     UnknownAttribute {
         /// The attribute given.
         attr: String,
@@ -49,7 +49,7 @@ pub enum RouteError {
         expected: Vec<String>,
     },
     /// The case gives an attribute a value outside its domain.
-    #[error("attribute \"{attr}\" has no value \"{value}\"; expected one of {}", .expected.join(", "))]
+    #[error("attribute \"{attr}\" has no value \"{value}\"; expected one of {}{}", .expected.join(", "), did_you_mean(.value, .expected))]
     UnknownValue {
         /// The attribute.
         attr: String,
@@ -751,4 +751,11 @@ pub fn describe_case(a: &Assignment) -> String {
     } else {
         format_assignment(a)
     }
+}
+
+/// `; did you mean "x"?` when one of `expected` is a likely typo of `word`.
+fn did_you_mean(word: &str, expected: &[String]) -> String {
+    crate::error::suggest(word, expected.iter().map(String::as_str))
+        .map(|s| format!("; did you mean \"{s}\"?"))
+        .unwrap_or_default()
 }

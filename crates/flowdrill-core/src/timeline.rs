@@ -150,31 +150,7 @@ pub fn timeline(
                     None => plus(enter, work),
                 }
             }
-            NodeKind::Wait { wait, calendar } => {
-                let tz = w.zone_of(calendar.as_deref());
-                let never = || TimelineError::NeverReleases(node.id.clone());
-                match wait {
-                    WaitFor::Delay(d) => plus(enter, *d),
-                    WaitFor::Until(p) => {
-                        next_local(tz, enter, p.time, |d| d.weekday() == p.day).ok_or_else(never)?
-                    }
-                    WaitFor::Batch(Batch::Daily { at }) => {
-                        next_local(tz, enter, *at, |_| true).ok_or_else(never)?
-                    }
-                    WaitFor::Batch(Batch::Weekly { at }) => {
-                        next_local(tz, enter, at.time, |d| d.weekday() == at.day)
-                            .ok_or_else(never)?
-                    }
-                    WaitFor::Batch(Batch::Monthly { day, at }) => next_local(tz, enter, *at, |d| {
-                        if *day > 0 {
-                            d.day() == u32::from(day.unsigned_abs())
-                        } else {
-                            d.succ_opt().is_some_and(|n| n.month() != d.month())
-                        }
-                    })
-                    .ok_or_else(never)?,
-                }
-            }
+            NodeKind::Wait { .. } => wait_release(w, node, enter)?,
             _ => enter,
         };
         lanes.insert(step.lane.clone(), leave);
@@ -185,6 +161,41 @@ pub fn timeline(
         });
     }
     Ok(out)
+}
+
+/// When a case that enters wait node `node` at `enter` is released (the node must be a
+/// wait; any other node releases at once).
+pub fn wait_release(
+    w: &Workflow,
+    node: &crate::model::Node,
+    enter: DateTime<Utc>,
+) -> Result<DateTime<Utc>, TimelineError> {
+    let NodeKind::Wait { wait, calendar } = &node.kind else {
+        return Ok(enter);
+    };
+    let tz = w.zone_of(calendar.as_deref());
+    let never = || TimelineError::NeverReleases(node.id.clone());
+    let release = match wait {
+        WaitFor::Delay(d) => plus(enter, *d),
+        WaitFor::Until(p) => {
+            next_local(tz, enter, p.time, |d| d.weekday() == p.day).ok_or_else(never)?
+        }
+        WaitFor::Batch(Batch::Daily { at }) => {
+            next_local(tz, enter, *at, |_| true).ok_or_else(never)?
+        }
+        WaitFor::Batch(Batch::Weekly { at }) => {
+            next_local(tz, enter, at.time, |d| d.weekday() == at.day).ok_or_else(never)?
+        }
+        WaitFor::Batch(Batch::Monthly { day, at }) => next_local(tz, enter, *at, |d| {
+            if *day > 0 {
+                d.day() == u32::from(day.unsigned_abs())
+            } else {
+                d.succ_opt().is_some_and(|n| n.month() != d.month())
+            }
+        })
+        .ok_or_else(never)?,
+    };
+    Ok(release)
 }
 
 /// One rung of an escalation ladder on a route: when it would fire and who is told.

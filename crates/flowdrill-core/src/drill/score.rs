@@ -1,0 +1,476 @@
+//! Scoring a drill against its workflow: the route the workflow gives for each post's true
+//! attributes is the answer key.
+//!
+//! Every post yields checks, each passed, late or failed:
+//!
+//! - **decision**: each routing choice is right or wrong (with the right branch); a post
+//!   left waiting at a decision when the drill ends fails one;
+//! - **expected**: each action the scenario expects is done in time (passed), done late,
+//!   or not done (failed);
+//! - **sla**: each SLA clock that applies to the true attributes is met (passed), breached
+//!   (late), or still running past its target at the end (failed); a clock still within
+//!   its target, or cancelled, is not scored;
+//! - **no-response**: a post whose right route takes no task after its first decision
+//!   (a post to let stand or only monitor) must get no reply; one whose right route has
+//!   such a task must not be let stand;
+//! - **notify**: every role the right route tells must be told about the post.
+//!
+//! Ratings (HSEEP's P/S/M/U) over an objective's checks, and over all of them:
+//! **P** every check passed; **S** none failed, some late; **M** some failed, but no more
+//! than half; **U** more than half failed. An objective with no checks is not rated.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::scenario::ActionKind;
+use super::session::{Case, Session, target_matches};
+use crate::clock::ClockState;
+use crate::route::route_from;
+use crate::value::{Assignment, format_assignment};
+
+/// An exercise rating, after HSEEP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Rating {
+    /// Performed without challenges.
+    P,
+    /// Performed with some challenges.
+    S,
+    /// Performed with major challenges.
+    M,
+    /// Unable to be performed.
+    U,
+}
+
+impl Rating {
+    /// The rating's meaning.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Rating::P => "performed without challenges",
+            Rating::S => "performed with some challenges",
+            Rating::M => "performed with major challenges",
+            Rating::U => "unable to be performed",
+        }
+    }
+
+    /// The rating of a set of check results (None when there are none).
+    pub fn of(passed: usize, late: usize, failed: usize) -> Option<Rating> {
+        let total = passed + late + failed;
+        Some(match () {
+            _ if total == 0 => return None,
+            _ if late == 0 && failed == 0 => Rating::P,
+            _ if failed == 0 => Rating::S,
+            _ if failed * 2 <= total => Rating::M,
+            _ => Rating::U,
+        })
+    }
+}
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Done right and in time.
+    Passed,
+    /// Done, but late.
+    Late,
+    /// Wrong, or not done.
+    Failed,
+}
+
+/// One scored point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// The post.
+    pub case: String,
+    /// `decision`, `expected`, `sla`, `no-response` or `notify`.
+    pub kind: &'static str,
+    /// What was checked and what happened, in words.
+    pub text: String,
+    /// How it came out.
+    pub outcome: Outcome,
+    /// Who acted (when someone did).
+    pub by: Option<String>,
+    /// In which role; for a miss, the role that should have acted.
+    pub role: Option<String>,
+    /// The objective the post tests.
+    pub objective: Option<String>,
+    /// When (drill time), if it happened.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// An objective's rating.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveScore {
+    /// Its id.
+    pub id: String,
+    /// What it tests.
+    pub text: String,
+    /// The rating (None when no post tested it).
+    pub rating: Option<Rating>,
+    /// Checks passed, late and failed.
+    pub passed: usize,
+    /// Late.
+    pub late: usize,
+    /// Failed.
+    pub failed: usize,
+}
+
+/// Tallies for a participant or a role.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Actions taken.
+    pub actions: usize,
+    /// Checks passed.
+    pub passed: usize,
+    /// Checks late.
+    pub late: usize,
+    /// Checks failed.
+    pub failed: usize,
+    /// The rating over these checks.
+    pub rating: Option<Rating>,
+}
+
+/// One post's answer key and what happened to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseScore {
+    /// The post.
+    pub id: String,
+    /// Who wrote it.
+    pub author: String,
+    /// Where.
+    pub channel: String,
+    /// What.
+    pub text: String,
+    /// Its true attributes, revealed.
+    pub truth: String,
+    /// The right route's nodes.
+    pub right_route: Vec<String>,
+    /// The right route's outcome.
+    pub right_outcome: Option<String>,
+    /// The nodes it took.
+    pub taken: Vec<String>,
+    /// How it ended.
+    pub outcome: Option<String>,
+    /// Its SLA clocks at the end: rule and state.
+    pub slas: Vec<(String, ClockState)>,
+}
+
+/// The score of a drill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// Every check, post by post.
+    pub checks: Vec<Check>,
+    /// Per objective.
+    pub objectives: Vec<ObjectiveScore>,
+    /// Per participant.
+    pub participants: BTreeMap<String, Tally>,
+    /// Per role.
+    pub roles: BTreeMap<String, Tally>,
+    /// Per post.
+    pub cases: Vec<CaseScore>,
+    /// Over every check.
+    pub overall: Option<Rating>,
+}
+
+fn count(checks: &[&Check]) -> (usize, usize, usize) {
+    let n = |o| checks.iter().filter(|c| c.outcome == o).count();
+    (n(Outcome::Passed), n(Outcome::Late), n(Outcome::Failed))
+}
+
+impl Score {
+    /// Scores a session as it stands (usually after `end`).
+    pub fn of(s: &Session) -> Score {
+        let end = s.ended().unwrap_or(s.now());
+        let mut checks = Vec::new();
+        let mut cases = Vec::new();
+        for case in s.cases() {
+            cases.push(case_checks(s, case, end, &mut checks));
+        }
+        let objectives = s
+            .scenario()
+            .objectives
+            .iter()
+            .map(|o| {
+                let mine: Vec<&Check> = checks
+                    .iter()
+                    .filter(|c| c.objective.as_deref() == Some(o.id.as_str()))
+                    .collect();
+                let (passed, late, failed) = count(&mine);
+                ObjectiveScore {
+                    id: o.id.clone(),
+                    text: o.text.clone(),
+                    rating: Rating::of(passed, late, failed),
+                    passed,
+                    late,
+                    failed,
+                }
+            })
+            .collect();
+        let mut participants: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut roles: BTreeMap<String, Tally> = BTreeMap::new();
+        for a in s.log().iter().filter(|a| !a.kind.is_facilitator()) {
+            participants.entry(a.by.clone()).or_default().actions += 1;
+            if let Some(r) = &a.role {
+                roles.entry(r.clone()).or_default().actions += 1;
+            }
+        }
+        for c in &checks {
+            let bump = |t: &mut Tally| match c.outcome {
+                Outcome::Passed => t.passed += 1,
+                Outcome::Late => t.late += 1,
+                Outcome::Failed => t.failed += 1,
+            };
+            if let Some(by) = &c.by {
+                bump(participants.entry(by.clone()).or_default());
+            }
+            if let Some(r) = &c.role {
+                bump(roles.entry(r.clone()).or_default());
+            }
+        }
+        for t in participants.values_mut().chain(roles.values_mut()) {
+            t.rating = Rating::of(t.passed, t.late, t.failed);
+        }
+        let all: Vec<&Check> = checks.iter().collect();
+        let (p, l, f) = count(&all);
+        Score {
+            overall: Rating::of(p, l, f),
+            checks,
+            objectives,
+            participants,
+            roles,
+            cases,
+        }
+    }
+}
+
+fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check>) -> CaseScore {
+    let w = s.workflow();
+    let check = |kind: &'static str, text: String, outcome: Outcome| Check {
+        case: case.id.clone(),
+        kind,
+        text,
+        outcome,
+        by: None,
+        role: None,
+        objective: case.objective.clone(),
+        at: None,
+    };
+    let start = w.node(case.start).id.clone();
+    let right = route_from(w, Some(&start), case.truth()).ok();
+    // Decisions.
+    for d in &case.decisions {
+        let ok = d.right.as_deref() == Some(d.chosen.as_str());
+        let text = if ok {
+            format!("{}: routed to {} (right)", d.node, d.chosen)
+        } else {
+            format!(
+                "{}: routed to {}; the workflow says {}",
+                d.node,
+                d.chosen,
+                d.right.as_deref().unwrap_or("no branch")
+            )
+        };
+        out.push(Check {
+            by: Some(d.by.clone()),
+            role: d.role.clone(),
+            at: Some(d.at),
+            ..check(
+                "decision",
+                text,
+                if ok { Outcome::Passed } else { Outcome::Failed },
+            )
+        });
+    }
+    if !case.is_closed() {
+        for node in &case.at {
+            if w.node_by_id(node)
+                .is_some_and(|n| matches!(n.kind, crate::model::NodeKind::Decision { .. }))
+            {
+                out.push(check(
+                    "decision",
+                    format!("{node}: never routed"),
+                    Outcome::Failed,
+                ));
+            }
+        }
+    }
+    // Expected actions.
+    for e in case.expected() {
+        let due = case.published + chrono::TimeDelta::seconds(e.within.as_secs() as i64);
+        let what = match &e.to {
+            Some(to) => format!("{} {to}", e.action.name()),
+            None => e.action.name().to_string(),
+        };
+        let done = case
+            .acts
+            .iter()
+            .find(|a| a.kind == e.action && target_matches(a, e.to.as_deref()));
+        let c = match done {
+            Some(a) => {
+                let took = a.at - case.published;
+                let outcome = if a.at <= due {
+                    Outcome::Passed
+                } else {
+                    Outcome::Late
+                };
+                Check {
+                    by: Some(a.by.clone()),
+                    role: a.role.clone(),
+                    at: Some(a.at),
+                    ..check(
+                        "expected",
+                        format!("{what} within {}: done after {}", e.within, minutes(took)),
+                        outcome,
+                    )
+                }
+            }
+            None => check(
+                "expected",
+                format!("{what} within {}: not done", e.within),
+                Outcome::Failed,
+            ),
+        };
+        out.push(c);
+    }
+    // SLA clocks.
+    for clock in &case.clocks {
+        let rule = clock.rule();
+        let over = clock.used_at(end) >= rule.target;
+        let outcome = match clock.state() {
+            ClockState::Met => Some(Outcome::Passed),
+            ClockState::Breached => Some(Outcome::Late),
+            ClockState::Running | ClockState::Paused if over => Some(Outcome::Failed),
+            _ => None,
+        };
+        if let Some(outcome) = outcome {
+            let how = match outcome {
+                Outcome::Passed => "met",
+                Outcome::Late => "breached",
+                Outcome::Failed => "breached and still open at the end",
+            };
+            out.push(Check {
+                role: case.holder_role.clone(),
+                ..check(
+                    "sla",
+                    format!("{} ({}): {how}", rule.id, rule.target),
+                    outcome,
+                )
+            });
+        }
+    }
+    // When not to respond.
+    if let Some(r) = &right {
+        let first_decision = r.steps.iter().position(|st| st.kind == "decision");
+        let needs_reply =
+            first_decision.is_some_and(|k| r.steps.iter().skip(k + 1).any(|st| st.kind == "task"));
+        let replies: Vec<_> = case
+            .acts
+            .iter()
+            .filter(|a| a.kind == ActionKind::Respond)
+            .collect();
+        let stood = case.acts.iter().find(|a| a.kind == ActionKind::LetStand);
+        if !needs_reply {
+            let c = match replies.first() {
+                Some(a) => Check {
+                    by: Some(a.by.clone()),
+                    role: a.role.clone(),
+                    at: Some(a.at),
+                    ..check(
+                        "no-response",
+                        "replied to a post the workflow says to leave unanswered".into(),
+                        Outcome::Failed,
+                    )
+                },
+                None => check(
+                    "no-response",
+                    "left unanswered, as the workflow says".into(),
+                    Outcome::Passed,
+                ),
+            };
+            out.push(c);
+        } else if let Some(a) = stood {
+            out.push(Check {
+                by: Some(a.by.clone()),
+                role: a.role.clone(),
+                at: Some(a.at),
+                ..check(
+                    "no-response",
+                    "let stand a post the workflow says to answer".into(),
+                    Outcome::Failed,
+                )
+            });
+        }
+        // Who must be told.
+        let mut told_roles: Vec<&str> = Vec::new();
+        for n in &r.notifications {
+            for role in &n.roles {
+                if told_roles.contains(&role.as_str()) {
+                    continue;
+                }
+                told_roles.push(role);
+                let told = case
+                    .acts
+                    .iter()
+                    .find(|a| a.kind == ActionKind::Notify && a.to.iter().any(|x| x == role));
+                out.push(match told {
+                    Some(a) => Check {
+                        by: Some(a.by.clone()),
+                        role: a.role.clone(),
+                        at: Some(a.at),
+                        ..check(
+                            "notify",
+                            format!("{role} told after {}", minutes(a.at - case.published)),
+                            Outcome::Passed,
+                        )
+                    },
+                    None => check("notify", format!("{role} never told"), Outcome::Failed),
+                });
+            }
+        }
+    }
+    CaseScore {
+        id: case.id.clone(),
+        author: case.author.clone(),
+        channel: case.channel.clone(),
+        text: case.text.clone(),
+        truth: describe(case.truth()),
+        right_route: right
+            .as_ref()
+            .map(|r| r.path().into_iter().map(str::to_string).collect())
+            .unwrap_or_default(),
+        right_outcome: right.as_ref().and_then(|r| r.outcome.clone()),
+        taken: case.visits.iter().map(|v| v.node.clone()).collect(),
+        outcome: case.outcome.clone(),
+        slas: case
+            .clocks
+            .iter()
+            .map(|c| (c.rule().id.clone(), c.state()))
+            .collect(),
+    }
+}
+
+fn describe(a: &Assignment) -> String {
+    format_assignment(a)
+}
+
+/// A post's true attributes in words.
+pub(crate) fn describe_truth(case: &Case) -> String {
+    describe(case.truth())
+}
+
+/// A span as `12m` or `1h05m`.
+pub(crate) fn minutes(d: chrono::TimeDelta) -> String {
+    let m = d.num_minutes().max(0);
+    if m >= 60 {
+        format!("{}h{:02}m", m / 60, m % 60)
+    } else {
+        let s = d.num_seconds().max(0);
+        if m == 0 {
+            format!("{s}s")
+        } else {
+            format!("{m}m")
+        }
+    }
+}

@@ -1,0 +1,1715 @@
+//! A drill session: the scenario plus the ordered log of timestamped actions.
+//!
+//! The session is event-sourced: [`Session::apply`] takes one [`Action`] at a time and
+//! the whole state follows from the scenario and the log, so replaying a saved log gives
+//! the same drill, natively and in the browser. Nothing here reads the system clock:
+//! every action carries its wall-clock instant, and the facilitator's clock actions
+//! (`start`, `pause`, `resume`, `speed`, `jump`) map wall time to drill time.
+//!
+//! A post becomes a case that walks the workflow. Start, fork and join steps pass by
+//! themselves and waits release on their own time; a case stops at a decision until
+//! someone `route`s it, at a task until someone finishes it (`respond` or `done`), and at
+//! a notify step until someone `notify`s. `route` at a task whose next step is a decision
+//! finishes the task and decides in one go. The SLA clocks of the rules that apply to the
+//! post's true attributes run on the drill clock, and their escalation ladders fire.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use indexmap::IndexMap;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use serde::{Deserialize, Serialize};
+
+use super::scenario::{ActionKind, DrillScenario, Expect, Inject, SystemInject};
+use crate::business::parse_instant;
+use crate::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
+use crate::duration::Duration;
+use crate::error::{ParseError, unknown_word_message};
+use crate::model::NodeKind;
+use crate::route::parse_assignment;
+use crate::structure::{Pairs, pair_forks};
+use crate::timeline::{applicable, wait_release};
+use crate::value::Assignment;
+use crate::workflow::{Workflow, parse_json};
+
+/// The fastest the facilitator's clock runs.
+pub const MAX_SPEED: u32 = 60;
+/// The most steps a case may take (a guard against loops that never end).
+const MAX_VISITS: usize = 500;
+
+/// Whether a reply is seen by everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Visibility {
+    /// In the channel, for everyone to see.
+    Public,
+    /// Off channel (direct message, email).
+    Private,
+}
+
+impl Visibility {
+    /// `public` or `private`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+        }
+    }
+}
+
+/// One entry of the action log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// Wall-clock instant it was done (RFC 3339).
+    pub at: DateTime<Utc>,
+    /// Who did it (a participant's name, or the facilitator).
+    pub by: String,
+    /// The role they played.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// What they did.
+    #[serde(rename = "do")]
+    pub kind: ActionKind,
+    /// The post (case) acted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// `route`: the branch's target node; `escalate`: the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `classify`: attribute values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<IndexMap<String, serde_json::Value>>,
+    /// `tag`: the tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// `notify`: the roles told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    /// `publish`/`skip`: the inject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inject: Option<String>,
+    /// `speed`: the clock's new speed (1 to 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<u32>,
+    /// `respond`: public or private.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    /// `respond`: the reply; other actions: a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Action {
+    /// A bare action of `kind` by `by` at `at`; set the other fields as needed.
+    pub fn new(at: DateTime<Utc>, by: &str, kind: ActionKind) -> Action {
+        Action {
+            at,
+            by: by.to_string(),
+            role: None,
+            kind,
+            case: None,
+            to: None,
+            attributes: None,
+            tags: None,
+            roles: None,
+            inject: None,
+            speed: None,
+            visibility: None,
+            text: None,
+        }
+    }
+}
+
+/// Reads an action log (a JSON array of actions).
+pub fn parse_actions(text: &str) -> Result<Vec<Action>, ParseError> {
+    parse_json(text)
+}
+
+/// An action that cannot be taken, or a scenario that does not fit its workflow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DrillError {
+    /// The scenario names things the workflow lacks.
+    #[error("scenario: {0}")]
+    Scenario(String),
+    /// An action of the log cannot be applied.
+    #[error("action {index} ({action}): {message}")]
+    Action {
+        /// Its position in the log (0-based).
+        index: usize,
+        /// Its kind.
+        action: &'static str,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+}
+
+/// Where an inject (or contingency, or system inject) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum InjectStatus {
+    /// Not yet published.
+    Pending,
+    /// Published at this drill time.
+    Published {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Dropped by the facilitator (or, for a contingency, not needed).
+    Skipped,
+}
+
+/// The facilitator's clock: drill time as a function of wall time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DrillClock {
+    /// Started and not ended.
+    pub started: bool,
+    /// Running (not paused).
+    pub running: bool,
+    /// Drill seconds per wall second.
+    pub speed: u32,
+    /// Drill time at the last clock change.
+    pub drill_mark: DateTime<Utc>,
+    /// Wall time at the last clock change.
+    pub wall_mark: DateTime<Utc>,
+}
+
+impl DrillClock {
+    /// Drill time at wall time `wall`.
+    pub fn at(&self, wall: DateTime<Utc>) -> DateTime<Utc> {
+        if !self.running {
+            return self.drill_mark;
+        }
+        let ms = (wall - self.wall_mark).num_milliseconds().max(0);
+        self.drill_mark + TimeDelta::milliseconds(ms.saturating_mul(i64::from(self.speed)))
+    }
+
+    fn mark(&mut self, wall: DateTime<Utc>) {
+        self.drill_mark = self.at(wall);
+        self.wall_mark = wall;
+    }
+}
+
+/// A line of the drill's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Drill time.
+    pub at: DateTime<Utc>,
+    /// `inject`, `contingency`, `system`, `action`, `milestone`, `breach`, `ended` or
+    /// `clock`.
+    pub kind: &'static str,
+    /// The case concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// Who did it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// In which role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// What happened, in words.
+    pub text: String,
+}
+
+/// A step a case took.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Visit {
+    /// The node.
+    pub node: String,
+    /// Its label.
+    pub label: String,
+    /// The role that works it (tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// When the case entered it.
+    pub enter: DateTime<Utc>,
+    /// When it left (None while there).
+    pub leave: Option<DateTime<Utc>>,
+    /// Who finished it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// A routing decision someone made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionMade {
+    /// The decision node.
+    pub node: String,
+    /// The branch target chosen.
+    pub chosen: String,
+    /// The branch target the workflow gives for the post's true attributes.
+    pub right: Option<String>,
+    /// When (drill time).
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: String,
+    /// In which role.
+    pub role: Option<String>,
+}
+
+/// A participant's action on a case, as the score sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseAct {
+    /// When (drill time).
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: String,
+    /// In which role.
+    pub role: Option<String>,
+    /// What.
+    pub kind: ActionKind,
+    /// The targets: route target, roles notified, role escalated to, visibility, tags.
+    pub to: Vec<String>,
+}
+
+/// An SLA clock of a case, as the drill view shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClockView {
+    /// The rule.
+    pub rule: String,
+    /// Its name.
+    pub name: String,
+    /// Where the clock is.
+    pub state: ClockState,
+    /// When it breaches if it keeps running.
+    pub deadline: Option<DateTime<Utc>>,
+    /// Ladder milestones fired so far (`"50%"`, `"100%"`, ...).
+    pub fired: Vec<String>,
+    /// `ok`, `warning` (a milestone before the target fired) or `breached`.
+    pub level: &'static str,
+}
+
+/// A post in the drill: a case walking the workflow.
+#[derive(Debug, Clone, Serialize)]
+pub struct Case {
+    /// Its id (the inject's, or `SURGE-N`).
+    pub id: String,
+    /// Where it came from: `inject`, `contingency` or `surge`.
+    pub source: &'static str,
+    /// The channel.
+    pub channel: String,
+    /// The author.
+    pub author: String,
+    /// The message.
+    pub text: String,
+    /// The objective it tests.
+    pub objective: Option<String>,
+    /// When it was published (drill time).
+    pub published: DateTime<Utc>,
+    /// The attributes participants have set.
+    pub read: Assignment,
+    /// Who holds it.
+    pub holder: Option<String>,
+    /// The role it is with.
+    pub holder_role: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Flagged for attention (by a person or a ladder).
+    pub flagged: bool,
+    /// Raised in priority by a ladder.
+    pub priority: bool,
+    /// The nodes it is at now.
+    pub at: Vec<String>,
+    /// The steps it took.
+    pub visits: Vec<Visit>,
+    /// The routing decisions made on it.
+    pub decisions: Vec<DecisionMade>,
+    /// Every participant action on it.
+    pub acts: Vec<CaseAct>,
+    /// How it ended (an end node's outcome, `closed` or `let-stand`).
+    pub outcome: Option<String>,
+    /// When it ended.
+    pub ended: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub(crate) truth: Assignment,
+    #[serde(skip)]
+    pub(crate) expect: Vec<Expect>,
+    #[serde(skip)]
+    pub(crate) start: NodeIndex,
+    #[serde(skip)]
+    tokens: Vec<Token>,
+    #[serde(skip)]
+    arrived: BTreeMap<NodeIndex, usize>,
+    #[serde(skip)]
+    taken: BTreeMap<EdgeIndex, u32>,
+    #[serde(skip)]
+    pub(crate) clocks: Vec<SlaClock>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    node: NodeIndex,
+    /// For a wait: when it releases.
+    release: Option<DateTime<Utc>>,
+}
+
+impl Case {
+    /// The true attributes (the answer key; not shown to participants).
+    pub fn truth(&self) -> &Assignment {
+        &self.truth
+    }
+
+    /// The actions expected on it.
+    pub fn expected(&self) -> &[Expect] {
+        &self.expect
+    }
+
+    /// Its SLA clocks at drill time `now`.
+    pub fn clock_views(&self, now: DateTime<Utc>) -> Vec<ClockView> {
+        self.clocks
+            .iter()
+            .map(|c| {
+                let rule = c.rule();
+                let fired: Vec<String> = c
+                    .fired()
+                    .iter()
+                    .filter_map(|f| rule.escalation.get(f.index).map(|m| m.at.to_string()))
+                    .collect();
+                let over = match c.state() {
+                    ClockState::Breached => true,
+                    ClockState::Running | ClockState::Paused => c.used_at(now) >= rule.target,
+                    _ => false,
+                };
+                let level = if over {
+                    "breached"
+                } else if !fired.is_empty() && c.state() != ClockState::Met {
+                    "warning"
+                } else {
+                    "ok"
+                };
+                ClockView {
+                    rule: rule.id.clone(),
+                    name: rule.name.clone().unwrap_or_else(|| rule.id.clone()),
+                    state: c.state(),
+                    deadline: c.deadline(),
+                    fired,
+                    level,
+                }
+            })
+            .collect()
+    }
+
+    /// True once it has ended.
+    pub fn is_closed(&self) -> bool {
+        self.ended.is_some()
+    }
+}
+
+/// The live state of a drill.
+#[derive(Debug, Clone)]
+pub struct Session {
+    w: Workflow,
+    scenario: DrillScenario,
+    pairs: Pairs,
+    origin: DateTime<Utc>,
+    clock: DrillClock,
+    now: DateTime<Utc>,
+    log: Vec<Action>,
+    injects: Vec<InjectStatus>,
+    contingencies: Vec<InjectStatus>,
+    system: Vec<InjectStatus>,
+    /// Surge posts published so far, per system inject.
+    surged: Vec<u32>,
+    cases: Vec<Case>,
+    events: Vec<Event>,
+    outages: Vec<(String, DateTime<Utc>, DateTime<Utc>)>,
+    ended: Option<DateTime<Utc>>,
+    /// Staff lost per role.
+    staff_lost: BTreeMap<String, u32>,
+}
+
+/// One thing due on the drill clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    Inject(usize),
+    System(usize),
+    Contingency(usize),
+    Release(usize),
+    Milestone(usize),
+}
+
+fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t + TimeDelta::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2))
+}
+
+fn text_value(v: &serde_json::Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+impl Session {
+    /// A drill of `scenario` on workflow `w`, before the facilitator starts it. Fails when
+    /// the scenario names attributes, values, nodes, roles or objectives the workflow or
+    /// scenario lacks.
+    pub fn new(w: Workflow, scenario: DrillScenario) -> Result<Session, DrillError> {
+        let origin = parse_instant(&scenario.starts_at)
+            .map_err(|m| DrillError::Scenario(format!("starts_at: {m}")))?;
+        check_scenario(&w, &scenario)?;
+        let n = scenario.injects.len();
+        let session = Session {
+            pairs: pair_forks(&w),
+            origin,
+            clock: DrillClock {
+                started: false,
+                running: false,
+                speed: 1,
+                drill_mark: origin,
+                wall_mark: origin,
+            },
+            now: origin,
+            log: Vec::new(),
+            injects: vec![InjectStatus::Pending; n],
+            contingencies: vec![InjectStatus::Pending; scenario.contingencies.len()],
+            system: vec![InjectStatus::Pending; scenario.system.len()],
+            surged: vec![0; scenario.system.len()],
+            cases: Vec::new(),
+            events: Vec::new(),
+            outages: Vec::new(),
+            ended: None,
+            staff_lost: BTreeMap::new(),
+            w,
+            scenario,
+        };
+        Ok(session)
+    }
+
+    /// Replays a whole log.
+    pub fn replay(
+        w: Workflow,
+        scenario: DrillScenario,
+        log: &[Action],
+    ) -> Result<Session, DrillError> {
+        let mut s = Session::new(w, scenario)?;
+        for a in log {
+            s.apply(a.clone())?;
+        }
+        Ok(s)
+    }
+
+    /// The workflow drilled.
+    pub fn workflow(&self) -> &Workflow {
+        &self.w
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &DrillScenario {
+        &self.scenario
+    }
+
+    /// The action log so far.
+    pub fn log(&self) -> &[Action] {
+        &self.log
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &DrillClock {
+        &self.clock
+    }
+
+    /// Drill time processed so far.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The drill-world instant the drill started from.
+    pub fn origin(&self) -> DateTime<Utc> {
+        self.origin
+    }
+
+    /// When the drill ended (drill time).
+    pub fn ended(&self) -> Option<DateTime<Utc>> {
+        self.ended
+    }
+
+    /// The cases (posts), in publication order.
+    pub fn cases(&self) -> &[Case] {
+        &self.cases
+    }
+
+    /// The timeline so far.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Each master-list inject's status.
+    pub fn inject_status(&self) -> &[InjectStatus] {
+        &self.injects
+    }
+
+    /// Each contingency's status.
+    pub fn contingency_status(&self) -> &[InjectStatus] {
+        &self.contingencies
+    }
+
+    /// Each system inject's status.
+    pub fn system_status(&self) -> &[InjectStatus] {
+        &self.system
+    }
+
+    /// Staff lost per role (system injects so far).
+    pub fn staff_lost(&self) -> &BTreeMap<String, u32> {
+        &self.staff_lost
+    }
+
+    /// Channels down at drill time `t`, with when each comes back.
+    pub fn outages_at(&self, t: DateTime<Utc>) -> Vec<(&str, DateTime<Utc>)> {
+        self.outages
+            .iter()
+            .filter(|(_, from, until)| *from <= t && t < *until)
+            .map(|(c, _, until)| (c.as_str(), *until))
+            .collect()
+    }
+
+    /// When inject `i` of the master list is due.
+    pub fn inject_due(&self, i: usize) -> Option<DateTime<Utc>> {
+        let inject = self.scenario.injects.get(i)?;
+        Some(plus(self.origin, inject.at.unwrap_or(Duration::ZERO)))
+    }
+
+    /// Moves drill time to the wall instant `wall` without recording anything: what is
+    /// due by then is published, waits release and ladders fire. Replaying the log gives
+    /// the same state, since the next action would have brought the same things due.
+    pub fn tick(&mut self, wall: DateTime<Utc>) {
+        if self.clock.started && self.ended.is_none() {
+            let t = self.clock.at(wall).max(self.now);
+            self.advance(t);
+        }
+    }
+
+    /// Applies one action of the log; on an error nothing changes.
+    pub fn apply(&mut self, action: Action) -> Result<(), DrillError> {
+        let index = self.log.len();
+        let fail = |message: String| DrillError::Action {
+            index,
+            action: action.kind.name(),
+            message,
+        };
+        if let Some(last) = self.log.last()
+            && action.at < last.at
+        {
+            return Err(fail(format!(
+                "at {} is before the previous action ({}); actions must be in time order",
+                action.at.to_rfc3339(),
+                last.at.to_rfc3339()
+            )));
+        }
+        if self.ended.is_some() {
+            return Err(fail("the drill has ended".into()));
+        }
+        if !self.clock.started && action.kind != ActionKind::Start {
+            return Err(fail(
+                "the drill has not started; the facilitator starts it first".into(),
+            ));
+        }
+        let mut next = self.clone();
+        next.run(&action).map_err(fail)?;
+        next.log.push(action);
+        *self = next;
+        Ok(())
+    }
+
+    fn run(&mut self, a: &Action) -> Result<(), String> {
+        if a.kind == ActionKind::Start {
+            if self.clock.started {
+                return Err("the drill has already started".into());
+            }
+            self.clock = DrillClock {
+                started: true,
+                running: true,
+                speed: a.speed.map_or(Ok(1), check_speed)?,
+                drill_mark: self.origin,
+                wall_mark: a.at,
+            };
+            self.event(self.origin, "clock", None, a, "drill started".into());
+            self.advance(self.origin);
+            return Ok(());
+        }
+        let t = self.clock.at(a.at).max(self.now);
+        self.advance(t);
+        match a.kind {
+            ActionKind::Start => {}
+            ActionKind::Pause => {
+                if !self.clock.running {
+                    return Err("the clock is already paused".into());
+                }
+                self.clock.mark(a.at);
+                self.clock.running = false;
+                self.event(t, "clock", None, a, "clock paused".into());
+            }
+            ActionKind::Resume => {
+                if self.clock.running {
+                    return Err("the clock is already running".into());
+                }
+                self.clock.wall_mark = a.at;
+                self.clock.running = true;
+                self.event(t, "clock", None, a, "clock resumed".into());
+            }
+            ActionKind::Speed => {
+                let speed = check_speed(a.speed.ok_or("needs \"speed\" (1 to 60)")?)?;
+                self.clock.mark(a.at);
+                self.clock.speed = speed;
+                self.event(t, "clock", None, a, format!("clock at ×{speed}"));
+            }
+            ActionKind::Jump => {
+                let target = self.next_due_time().ok_or(
+                    "nothing is left to jump to: every inject is out and no post is waiting",
+                )?;
+                let target = target.max(t);
+                self.clock.mark(a.at);
+                self.clock.drill_mark = target;
+                self.event(t, "clock", None, a, "jumped to the next inject".into());
+                self.advance(target);
+            }
+            ActionKind::Publish | ActionKind::Skip => {
+                let id = a.inject.as_deref().ok_or("needs \"inject\"")?;
+                let i = self.inject_index(id)?;
+                if self.injects[i] != InjectStatus::Pending {
+                    return Err(format!("inject \"{id}\" is already out or skipped"));
+                }
+                if a.kind == ActionKind::Publish {
+                    self.publish_inject(i, t);
+                } else {
+                    self.injects[i] = InjectStatus::Skipped;
+                    self.event(t, "clock", None, a, format!("inject \"{id}\" skipped"));
+                }
+            }
+            ActionKind::End => {
+                self.event(t, "ended", None, a, "drill ended".into());
+                self.ended = Some(t);
+                self.clock.mark(a.at);
+                self.clock.running = false;
+            }
+            _ => self.case_action(a, t)?,
+        }
+        Ok(())
+    }
+
+    fn inject_index(&self, id: &str) -> Result<usize, String> {
+        self.scenario
+            .injects
+            .iter()
+            .position(|i| i.id == id)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = self
+                    .scenario
+                    .injects
+                    .iter()
+                    .map(|i| i.id.as_str())
+                    .collect();
+                unknown_word_message("inject", id, &ids)
+            })
+    }
+
+    fn event(
+        &mut self,
+        at: DateTime<Utc>,
+        kind: &'static str,
+        case: Option<&str>,
+        a: &Action,
+        text: String,
+    ) {
+        self.events.push(Event {
+            at,
+            kind,
+            case: case.map(str::to_string),
+            by: Some(a.by.clone()),
+            role: a.role.clone(),
+            text,
+        });
+    }
+
+    fn note(&mut self, at: DateTime<Utc>, kind: &'static str, case: Option<&str>, text: String) {
+        self.events.push(Event {
+            at,
+            kind,
+            case: case.map(str::to_string),
+            by: None,
+            role: None,
+            text,
+        });
+    }
+
+    // ---- time -------------------------------------------------------------------------
+
+    /// The earliest thing due, at or after now.
+    fn next_due(&self) -> Option<(DateTime<Utc>, Due)> {
+        let mut best: Option<(DateTime<Utc>, Due)> = None;
+        let mut offer = |t: DateTime<Utc>, d: Due| {
+            if best.is_none_or(|b| (t, d) < b) {
+                best = Some((t, d));
+            }
+        };
+        for (i, s) in self.injects.iter().enumerate() {
+            if *s == InjectStatus::Pending
+                && let Some(t) = self.inject_due(i)
+            {
+                offer(t, Due::Inject(i));
+            }
+        }
+        for (i, sys) in self.scenario.system.iter().enumerate() {
+            let first = plus(self.origin, sys.at());
+            match (sys, self.system[i]) {
+                (_, InjectStatus::Pending) => offer(first, Due::System(i)),
+                (SystemInject::Surge { posts, over, .. }, InjectStatus::Published { .. })
+                    if self.surged[i] < *posts =>
+                {
+                    offer(
+                        surge_time(first, *over, *posts, self.surged[i]),
+                        Due::System(i),
+                    );
+                }
+                _ => {}
+            }
+        }
+        for (i, c) in self.scenario.contingencies.iter().enumerate() {
+            if self.contingencies[i] != InjectStatus::Pending {
+                continue;
+            }
+            if let Some(published) = self.case(&c.unless.inject).map(|k| k.published) {
+                offer(plus(published, c.by), Due::Contingency(i));
+            }
+        }
+        for (i, case) in self.cases.iter().enumerate() {
+            if case.is_closed() {
+                continue;
+            }
+            if let Some(t) = case.tokens.iter().filter_map(|t| t.release).min() {
+                offer(t, Due::Release(i));
+            }
+            if let Some(t) = case
+                .clocks
+                .iter()
+                .filter_map(|c| c.upcoming().first().map(|f| f.at))
+                .min()
+            {
+                offer(t, Due::Milestone(i));
+            }
+        }
+        best
+    }
+
+    /// When the next inject (of any kind) is due, or a waiting post is released, for
+    /// `jump`.
+    fn next_due_time(&self) -> Option<DateTime<Utc>> {
+        let releases = self
+            .cases
+            .iter()
+            .filter(|c| !c.is_closed())
+            .flat_map(|c| c.tokens.iter().filter_map(|t| t.release));
+        let injects = self
+            .injects
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s == InjectStatus::Pending)
+            .filter_map(|(i, _)| self.inject_due(i));
+        let system = self
+            .scenario
+            .system
+            .iter()
+            .zip(&self.system)
+            .filter(|(_, s)| **s == InjectStatus::Pending)
+            .map(|(sys, _)| plus(self.origin, sys.at()));
+        injects.chain(system).chain(releases).min()
+    }
+
+    /// Processes everything due up to drill time `t`, in time order.
+    fn advance(&mut self, t: DateTime<Utc>) {
+        // Every step publishes, releases or fires something, so this ends; the cap is a
+        // guard against a bug turning into a hang.
+        for _ in 0..100_000 {
+            let Some((due, what)) = self.next_due() else {
+                break;
+            };
+            if due > t {
+                break;
+            }
+            let at = due.max(self.now);
+            self.now = at;
+            match what {
+                Due::Inject(i) => self.publish_inject(i, at),
+                Due::System(i) => self.fire_system(i, at),
+                Due::Contingency(i) => self.check_contingency(i, at),
+                Due::Release(i) => self.release_waits(i, at),
+                Due::Milestone(i) => self.fire_milestones(i, at),
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    fn publish_inject(&mut self, i: usize, at: DateTime<Utc>) {
+        self.injects[i] = InjectStatus::Published { at };
+        let inject = self.scenario.injects[i].clone();
+        self.note(
+            at,
+            "inject",
+            Some(&inject.id),
+            format!("{} on {}: {}", inject.author, inject.channel, inject.text),
+        );
+        self.open_case(&inject, "inject", at);
+    }
+
+    fn fire_system(&mut self, i: usize, at: DateTime<Utc>) {
+        let sys = self.scenario.system[i].clone();
+        if self.system[i] == InjectStatus::Pending {
+            self.system[i] = InjectStatus::Published { at };
+        }
+        match sys {
+            SystemInject::StaffLoss { role, staff, .. } => {
+                *self.staff_lost.entry(role.clone()).or_insert(0) += staff;
+                self.note(at, "system", None, format!("{role} loses {staff} staff"));
+            }
+            SystemInject::Outage { channel, lasts, .. } => {
+                let until = plus(at, lasts);
+                self.outages.push((channel.clone(), at, until));
+                self.note(
+                    at,
+                    "system",
+                    None,
+                    format!("{channel} is down for {lasts}: replies there are refused"),
+                );
+            }
+            SystemInject::Surge {
+                id,
+                posts,
+                channel,
+                author,
+                text,
+                truth,
+                start,
+                objective,
+                ..
+            } => {
+                let n = self.surged[i] + 1;
+                self.surged[i] = n;
+                if n == 1 {
+                    self.note(at, "system", None, format!("surge \"{id}\": {posts} posts"));
+                }
+                let post = Inject {
+                    id: format!("{id}-{n}"),
+                    at: None,
+                    channel,
+                    author: format!("{author}-{n}"),
+                    text,
+                    start,
+                    truth,
+                    expect: Vec::new(),
+                    objective,
+                };
+                self.open_case(&post, "surge", at);
+            }
+        }
+    }
+
+    fn check_contingency(&mut self, i: usize, at: DateTime<Utc>) {
+        let c = self.scenario.contingencies[i].clone();
+        let done = self.case(&c.unless.inject).is_some_and(|case| {
+            case.acts
+                .iter()
+                .any(|a| a.kind == c.unless.action && target_matches(a, c.unless.to.as_deref()))
+        });
+        if done {
+            self.contingencies[i] = InjectStatus::Skipped;
+            return;
+        }
+        self.contingencies[i] = InjectStatus::Published { at };
+        self.note(
+            at,
+            "contingency",
+            Some(&c.post.id),
+            format!(
+                "{} not done on \"{}\": {} on {}: {}",
+                c.unless.action.name(),
+                c.unless.inject,
+                c.post.author,
+                c.post.channel,
+                c.post.text
+            ),
+        );
+        self.open_case(&c.post, "contingency", at);
+    }
+
+    fn release_waits(&mut self, i: usize, at: DateTime<Utc>) {
+        let ready: Vec<usize> = self.cases[i]
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.release.is_some_and(|r| r <= at))
+            .map(|(k, _)| k)
+            .collect();
+        for k in ready.into_iter().rev() {
+            let tok = self.cases[i].tokens.remove(k);
+            self.leave(i, tok.node, at, None);
+            self.follow(i, tok.node, at);
+        }
+        self.flow(i, at);
+    }
+
+    fn fire_milestones(&mut self, i: usize, at: DateTime<Utc>) {
+        let mut changes = Vec::new();
+        for (k, clock) in self.cases[i].clocks.iter_mut().enumerate() {
+            for ch in clock.advance(at) {
+                changes.push((k, ch));
+            }
+        }
+        for (k, ch) in changes {
+            if let ClockChange::Milestone { index, at } = ch {
+                self.milestone(i, k, index, at);
+            }
+        }
+    }
+
+    /// A ladder rung fired: tell its roles, reassign, flag, raise priority.
+    fn milestone(&mut self, i: usize, k: usize, index: usize, at: DateTime<Utc>) {
+        let case = &self.cases[i];
+        let rule = case.clocks[k].rule();
+        let Some(m) = rule.escalation.get(index).cloned() else {
+            return;
+        };
+        let mut told: Vec<String> = m.notify.iter().cloned().collect();
+        if m.notify_manager
+            && let Some(boss) = case
+                .holder_role
+                .as_ref()
+                .and_then(|r| self.w.roles.get(r))
+                .and_then(|r| r.escalates_to.clone())
+        {
+            told.push(boss);
+        }
+        let breach = matches!(m.at, crate::sla::MilestoneAt::Percent(p) if p >= 100);
+        let mut what = vec![format!("{} at {}", rule.id, m.at)];
+        if !told.is_empty() {
+            what.push(format!("{} told", told.join(", ")));
+        }
+        let id = case.id.clone();
+        let case = &mut self.cases[i];
+        if let Some(r) = &m.reassign {
+            case.holder_role = Some(r.clone());
+            case.holder = None;
+            what.push(format!("reassigned to {r}"));
+        }
+        if m.flag {
+            case.flagged = true;
+            what.push("flagged".into());
+        }
+        if m.raise_priority {
+            case.priority = true;
+            what.push("priority raised".into());
+        }
+        self.note(
+            at,
+            if breach { "breach" } else { "milestone" },
+            Some(&id),
+            what.join("; "),
+        );
+    }
+
+    // ---- cases ------------------------------------------------------------------------
+
+    fn case(&self, id: &str) -> Option<&Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    fn open_case(&mut self, post: &Inject, source: &'static str, at: DateTime<Utc>) {
+        // check_scenario has made sure the truth and start fit the workflow.
+        let truth = truth_of(&self.w, &post.truth).unwrap_or_default();
+        let start = start_of(&self.w, post.start.as_deref()).unwrap_or_default();
+        let clocks = applicable(&self.w, &truth)
+            .into_iter()
+            .map(|rule| {
+                let cal = rule.calendar.as_ref().and_then(|c| self.w.calendars.get(c));
+                let mut c = SlaClock::new(rule, cal);
+                c.step(&CaseEvent::Start, at);
+                c
+            })
+            .collect();
+        self.cases.push(Case {
+            id: post.id.clone(),
+            source,
+            channel: post.channel.clone(),
+            author: post.author.clone(),
+            text: post.text.clone(),
+            objective: post.objective.clone(),
+            published: at,
+            read: Assignment::new(),
+            holder: None,
+            holder_role: None,
+            tags: Vec::new(),
+            flagged: false,
+            priority: false,
+            at: Vec::new(),
+            visits: Vec::new(),
+            decisions: Vec::new(),
+            acts: Vec::new(),
+            outcome: None,
+            ended: None,
+            truth,
+            expect: post.expect.clone(),
+            start,
+            tokens: Vec::new(),
+            arrived: BTreeMap::new(),
+            taken: BTreeMap::new(),
+            clocks,
+        });
+        let i = self.cases.len() - 1;
+        self.enter(i, start, at);
+        self.flow(i, at);
+    }
+
+    fn step_clocks(&mut self, i: usize, event: CaseEvent, at: DateTime<Utc>) {
+        let mut fired = Vec::new();
+        for (k, c) in self.cases[i].clocks.iter_mut().enumerate() {
+            for ch in c.step(&event, at) {
+                if let ClockChange::Milestone { index, at } = ch {
+                    fired.push((k, index, at));
+                }
+            }
+        }
+        for (k, index, at) in fired {
+            self.milestone(i, k, index, at);
+        }
+    }
+
+    fn enter(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>) {
+        let n = self.w.node(node);
+        let id = n.id.clone();
+        let release = match &n.kind {
+            NodeKind::Wait { .. } => Some(wait_release(&self.w, n, at).unwrap_or(at)),
+            _ => None,
+        };
+        let role = match &n.kind {
+            NodeKind::Task { role, .. } => Some(role.clone()),
+            _ => None,
+        };
+        let end = match &n.kind {
+            NodeKind::End { outcome } => Some(outcome.clone()),
+            _ => None,
+        };
+        let case = &mut self.cases[i];
+        if let Some(r) = &role {
+            case.holder_role = Some(r.clone());
+        }
+        case.visits.push(Visit {
+            node: id.clone(),
+            label: n.label().to_string(),
+            role,
+            enter: at,
+            leave: None,
+            by: None,
+        });
+        case.tokens.push(Token { node, release });
+        self.step_clocks(i, CaseEvent::Enter(&id), at);
+        if let Some(outcome) = end {
+            self.finish(i, at, outcome);
+        }
+    }
+
+    fn leave(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>, by: Option<&str>) {
+        let id = self.w.node(node).id.clone();
+        if let Some(v) = self.cases[i]
+            .visits
+            .iter_mut()
+            .rev()
+            .find(|v| v.node == id && v.leave.is_none())
+        {
+            v.leave = Some(at);
+            v.by = by.map(str::to_string);
+        }
+        self.step_clocks(i, CaseEvent::Leave(&id), at);
+    }
+
+    fn finish(&mut self, i: usize, at: DateTime<Utc>, outcome: String) {
+        if self.cases[i].is_closed() {
+            return;
+        }
+        self.step_clocks(i, CaseEvent::End, at);
+        let case = &mut self.cases[i];
+        for v in case.visits.iter_mut().filter(|v| v.leave.is_none()) {
+            v.leave = Some(at);
+        }
+        case.tokens.clear();
+        case.outcome = Some(outcome.clone());
+        case.ended = Some(at);
+        let id = case.id.clone();
+        self.note(at, "ended", Some(&id), format!("closed: {outcome}"));
+    }
+
+    /// The attributes the case flows on: what participants said, else the truth.
+    fn known(&self, i: usize) -> Assignment {
+        let case = &self.cases[i];
+        let mut a = case.truth.clone();
+        for (k, v) in &case.read {
+            a.insert(k.clone(), v.clone());
+        }
+        a
+    }
+
+    /// Moves on from `node` (just left) along the edge its guards pick.
+    fn follow(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>) {
+        let known = self.known(i);
+        let outs = self.w.outgoing(node);
+        let case = &self.cases[i];
+        let open: Vec<_> = outs
+            .iter()
+            .filter(|(e, _, s)| {
+                s.edge
+                    .limit
+                    .is_none_or(|l| case.taken.get(e).copied().unwrap_or(0) < l)
+            })
+            .collect();
+        let pick = open
+            .iter()
+            .find(|(_, _, s)| s.edge.when.as_ref().is_some_and(|g| g.eval(&known)))
+            .or_else(|| open.iter().find(|(_, _, s)| s.edge.otherwise))
+            .or_else(|| open.iter().find(|(_, _, s)| s.edge.when.is_none()))
+            .map(|(e, t, _)| (*e, *t));
+        if let Some((e, t)) = pick {
+            *self.cases[i].taken.entry(e).or_insert(0) += 1;
+            self.enter(i, t, at);
+        }
+    }
+
+    /// Passes the steps that need nobody: start, fork, join (when all are in), and
+    /// waits already released.
+    fn flow(&mut self, i: usize, at: DateTime<Utc>) {
+        loop {
+            if self.cases[i].is_closed() || self.cases[i].visits.len() > MAX_VISITS {
+                break;
+            }
+            let tokens = self.cases[i].tokens.clone();
+            let Some(k) = tokens.iter().position(|t| {
+                matches!(
+                    self.w.node(t.node).kind,
+                    NodeKind::Start { .. } | NodeKind::Fork | NodeKind::Join
+                ) || t.release.is_some_and(|r| r <= at)
+            }) else {
+                break;
+            };
+            let tok = self.cases[i].tokens.remove(k);
+            match self.w.node(tok.node).kind {
+                NodeKind::Fork => {
+                    self.leave(i, tok.node, at, None);
+                    let outs: Vec<(EdgeIndex, NodeIndex)> = self
+                        .w
+                        .outgoing(tok.node)
+                        .into_iter()
+                        .map(|(e, t, _)| (e, t))
+                        .collect();
+                    for (e, t) in outs {
+                        *self.cases[i].taken.entry(e).or_insert(0) += 1;
+                        self.enter(i, t, at);
+                    }
+                }
+                NodeKind::Join => {
+                    let need = self.pairs.arity(&self.w, tok.node).unwrap_or(1);
+                    let n = {
+                        let c = self.cases[i].arrived.entry(tok.node).or_insert(0);
+                        *c += 1;
+                        *c
+                    };
+                    // The join's visit was recorded on each arrival; keep the last.
+                    if n >= need {
+                        self.cases[i].arrived.remove(&tok.node);
+                        let id = &self.w.node(tok.node).id;
+                        let case = &mut self.cases[i];
+                        let mut seen = 0;
+                        case.visits.retain(|v| {
+                            if v.node == *id && v.leave.is_none() {
+                                seen += 1;
+                                seen == n
+                            } else {
+                                true
+                            }
+                        });
+                        self.leave(i, tok.node, at, None);
+                        self.follow(i, tok.node, at);
+                    }
+                }
+                _ => {
+                    self.leave(i, tok.node, at, None);
+                    self.follow(i, tok.node, at);
+                }
+            }
+        }
+        let ids: Vec<String> = self.cases[i]
+            .tokens
+            .iter()
+            .map(|t| self.w.node(t.node).id.clone())
+            .collect();
+        self.cases[i].at = ids;
+    }
+
+    /// The token waiting at a node of `kinds` (first in order), if any.
+    fn token_at(&self, i: usize, want: impl Fn(&NodeKind) -> bool) -> Option<usize> {
+        self.cases[i]
+            .tokens
+            .iter()
+            .position(|t| want(&self.w.node(t.node).kind))
+    }
+
+    fn case_action(&mut self, a: &Action, t: DateTime<Utc>) -> Result<(), String> {
+        let id = a.case.as_deref().ok_or("needs \"case\"")?;
+        let i = self.cases.iter().position(|c| c.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.cases.iter().map(|c| c.id.as_str()).collect();
+            if ids.is_empty() {
+                format!("no post called \"{id}\" has been published; none has yet")
+            } else {
+                unknown_word_message("published post", id, &ids)
+            }
+        })?;
+        if self.cases[i].is_closed() {
+            return Err(format!("post \"{id}\" is already closed"));
+        }
+        if let Some(r) = &a.role {
+            self.role_exists(r)?;
+        }
+        let mut to: Vec<String> = Vec::new();
+        // The action comes before what it causes on the timeline.
+        let mark = self.events.len();
+        let text = match a.kind {
+            ActionKind::Classify => {
+                let raw = a.attributes.as_ref().ok_or("needs \"attributes\"")?;
+                let read = truth_of(&self.w, raw)?;
+                let desc = crate::value::format_assignment(&read);
+                for (k, v) in read {
+                    to.push(format!("{k}={v}"));
+                    self.cases[i].read.insert(k, v);
+                }
+                format!("classified {id}: {desc}")
+            }
+            ActionKind::Route => {
+                let target =
+                    a.to.as_deref()
+                        .ok_or("needs \"to\" (the branch's target node)")?;
+                self.route(i, target, a, t)?;
+                to.push(target.to_string());
+                format!("routed {id} to {target}")
+            }
+            ActionKind::Tag => {
+                let tags = a.tags.clone().ok_or("needs \"tags\"")?;
+                let case = &mut self.cases[i];
+                for tag in &tags {
+                    if !case.tags.contains(tag) {
+                        case.tags.push(tag.clone());
+                    }
+                }
+                to = tags.clone();
+                format!("tagged {id}: {}", tags.join(", "))
+            }
+            ActionKind::Flag => {
+                self.cases[i].flagged = true;
+                format!("flagged {id}")
+            }
+            ActionKind::Take => {
+                let case = &mut self.cases[i];
+                case.holder = Some(a.by.clone());
+                if let Some(r) = &a.role {
+                    case.holder_role = Some(r.clone());
+                }
+                to.extend(a.role.clone());
+                format!("{} took {id}", a.by)
+            }
+            ActionKind::Respond => {
+                let vis = a
+                    .visibility
+                    .ok_or("needs \"visibility\": public or private")?;
+                let channel = self.cases[i].channel.clone();
+                if vis == Visibility::Public
+                    && let Some((_, until)) =
+                        self.outages_at(t).into_iter().find(|(c, _)| *c == channel)
+                {
+                    return Err(format!(
+                        "{channel} is down until {}; reply in private or wait",
+                        until.to_rfc3339()
+                    ));
+                }
+                self.finish_task(i, a, t, false)?;
+                to.push(vis.name().to_string());
+                format!("replied {} to {id}", vis.name())
+            }
+            ActionKind::Done => {
+                self.finish_task(i, a, t, true)?;
+                format!("finished a step of {id}")
+            }
+            ActionKind::Escalate => {
+                let role = a.to.as_deref().ok_or("needs \"to\" (a role)")?;
+                self.role_exists(role)?;
+                let case = &mut self.cases[i];
+                case.holder_role = Some(role.to_string());
+                case.holder = None;
+                to.push(role.to_string());
+                format!("escalated {id} to {role}")
+            }
+            ActionKind::Notify => {
+                let roles = a.roles.clone().ok_or("needs \"roles\"")?;
+                if roles.is_empty() {
+                    return Err("\"roles\" is empty; name at least one role".into());
+                }
+                for r in &roles {
+                    self.role_exists(r)?;
+                }
+                if let Some(k) = self.token_at(i, |k| matches!(k, NodeKind::Notify { .. })) {
+                    let tok = self.cases[i].tokens.remove(k);
+                    self.leave(i, tok.node, t, Some(&a.by));
+                    self.follow(i, tok.node, t);
+                    self.flow(i, t);
+                }
+                to = roles.clone();
+                format!("told {} about {id}", roles.join(", "))
+            }
+            ActionKind::Close | ActionKind::LetStand => {
+                let outcome = if a.kind == ActionKind::Close {
+                    "closed"
+                } else {
+                    "let-stand"
+                };
+                // An end right after the step it is at gives the workflow's outcome.
+                let end = self.cases[i].tokens.iter().find_map(|tok| {
+                    self.w.outgoing(tok.node).into_iter().find_map(|(_, n, _)| {
+                        match &self.w.node(n).kind {
+                            NodeKind::End { outcome } => Some((tok.node, n, outcome.clone())),
+                            _ => None,
+                        }
+                    })
+                });
+                match end {
+                    Some((from, n, _)) if a.kind == ActionKind::Close => {
+                        self.leave(i, from, t, Some(&a.by));
+                        if let Some(k) = self.cases[i].tokens.iter().position(|x| x.node == from) {
+                            self.cases[i].tokens.remove(k);
+                        }
+                        self.enter(i, n, t);
+                    }
+                    _ => self.finish(i, t, outcome.to_string()),
+                }
+                format!(
+                    "{} {id}",
+                    if a.kind == ActionKind::Close {
+                        "closed"
+                    } else {
+                        "let stand"
+                    }
+                )
+            }
+            _ => return Err("not an action on a post".into()),
+        };
+        self.cases[i].acts.push(CaseAct {
+            at: t,
+            by: a.by.clone(),
+            role: a.role.clone(),
+            kind: a.kind,
+            to,
+        });
+        self.event(t, "action", Some(id), a, text);
+        let line = self.events.remove(self.events.len() - 1);
+        self.events.insert(mark, line);
+        Ok(())
+    }
+
+    fn role_exists(&self, role: &str) -> Result<(), String> {
+        if self.w.roles.contains_key(role) {
+            return Ok(());
+        }
+        let ids: Vec<&str> = self.w.roles.keys().map(String::as_str).collect();
+        Err(unknown_word_message("role", role, &ids))
+    }
+
+    /// Finishes the task the case is at (`respond`, `done`).
+    fn finish_task(
+        &mut self,
+        i: usize,
+        a: &Action,
+        t: DateTime<Utc>,
+        must: bool,
+    ) -> Result<(), String> {
+        // With parallel tasks, the one of the actor's role.
+        let mine = a.role.as_deref().and_then(|r| {
+            self.token_at(i, |k| matches!(k, NodeKind::Task { role, .. } if role == r))
+        });
+        let task = mine.or_else(|| self.token_at(i, |k| matches!(k, NodeKind::Task { .. })));
+        match task {
+            Some(k) => {
+                let tok = self.cases[i].tokens.remove(k);
+                self.leave(i, tok.node, t, Some(&a.by));
+                self.follow(i, tok.node, t);
+                self.flow(i, t);
+                Ok(())
+            }
+            None if must => Err(format!(
+                "post \"{}\" is not at a task; it is at {}",
+                self.cases[i].id,
+                self.cases[i].at.join(", ")
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn route(
+        &mut self,
+        i: usize,
+        target: &str,
+        a: &Action,
+        t: DateTime<Utc>,
+    ) -> Result<(), String> {
+        // The decision: where a token waits, or right after the task a token is at.
+        let mut found = None;
+        for (k, tok) in self.cases[i].tokens.iter().enumerate() {
+            match self.w.node(tok.node).kind {
+                NodeKind::Decision { .. } => {
+                    found = Some((k, None, tok.node));
+                    break;
+                }
+                NodeKind::Task { .. } => {
+                    let outs = self.w.outgoing(tok.node);
+                    if let [(_, d, _)] = outs.as_slice()
+                        && matches!(self.w.node(*d).kind, NodeKind::Decision { .. })
+                    {
+                        found = Some((k, Some(tok.node), *d));
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some((k, task, d)) = found else {
+            return Err(format!(
+                "post \"{}\" is not at a decision; it is at {}",
+                self.cases[i].id,
+                self.cases[i].at.join(", ")
+            ));
+        };
+        let outs = self.w.outgoing(d);
+        let taken = &self.cases[i].taken;
+        let is_open = |e: &EdgeIndex, s: &crate::workflow::EdgeSlot| {
+            s.edge
+                .limit
+                .is_none_or(|l| taken.get(e).copied().unwrap_or(0) < l)
+        };
+        let Some((e, to, _)) = outs
+            .iter()
+            .find(|(e, n, s)| self.w.node(*n).id == target && is_open(e, s))
+            .copied()
+        else {
+            let names: Vec<&str> = outs
+                .iter()
+                .filter(|(e, _, s)| is_open(e, s))
+                .map(|(_, n, _)| self.w.node(*n).id.as_str())
+                .collect();
+            return Err(format!(
+                "decision \"{}\": {}",
+                self.w.node(d).id,
+                unknown_word_message("branch", target, &names)
+            ));
+        };
+        let right = right_branch(&self.w, d, &self.cases[i].truth, taken);
+        let did = self.w.node(d).id.clone();
+        self.cases[i].tokens.remove(k);
+        if let Some(task) = task {
+            self.leave(i, task, t, Some(&a.by));
+            if let Some((te, _, _)) = self.w.outgoing(task).first() {
+                *self.cases[i].taken.entry(*te).or_insert(0) += 1;
+            }
+            self.enter(i, d, t);
+            if let Some(k) = self.cases[i].tokens.iter().position(|x| x.node == d) {
+                self.cases[i].tokens.remove(k);
+            }
+        }
+        self.leave(i, d, t, Some(&a.by));
+        *self.cases[i].taken.entry(e).or_insert(0) += 1;
+        self.cases[i].decisions.push(DecisionMade {
+            node: did,
+            chosen: target.to_string(),
+            right: right.map(|n| self.w.node(n).id.clone()),
+            at: t,
+            by: a.by.clone(),
+            role: a.role.clone(),
+        });
+        self.enter(i, to, t);
+        self.flow(i, t);
+        Ok(())
+    }
+}
+
+/// The branch target a decision gives for the true attributes, with the case's used-up
+/// loop limits: the first open guarded branch that accepts, else `otherwise`.
+pub(crate) fn right_branch(
+    w: &Workflow,
+    d: NodeIndex,
+    truth: &Assignment,
+    taken: &BTreeMap<EdgeIndex, u32>,
+) -> Option<NodeIndex> {
+    let outs = w.outgoing(d);
+    let open: Vec<_> = outs
+        .iter()
+        .filter(|(e, _, s)| {
+            s.edge
+                .limit
+                .is_none_or(|l| taken.get(e).copied().unwrap_or(0) < l)
+        })
+        .collect();
+    open.iter()
+        .find(|(_, _, s)| s.edge.when.as_ref().is_some_and(|g| g.eval(truth)))
+        .or_else(|| open.iter().find(|(_, _, s)| s.edge.otherwise))
+        .map(|(_, n, _)| *n)
+}
+
+/// True when a case act hits `to` (any target when `to` is None).
+pub(crate) fn target_matches(a: &CaseAct, to: Option<&str>) -> bool {
+    to.is_none_or(|to| a.to.iter().any(|x| x == to))
+}
+
+fn surge_time(first: DateTime<Utc>, over: Duration, posts: u32, n: u32) -> DateTime<Utc> {
+    if posts <= 1 {
+        return first;
+    }
+    let step = over.as_secs() as f64 / f64::from(posts - 1);
+    first + TimeDelta::milliseconds((step * f64::from(n) * 1000.0).round() as i64)
+}
+
+fn check_speed(s: u32) -> Result<u32, String> {
+    if (1..=MAX_SPEED).contains(&s) {
+        Ok(s)
+    } else {
+        Err(format!(
+            "speed {s} is out of range; expected 1 to {MAX_SPEED}"
+        ))
+    }
+}
+
+/// Attribute values from JSON, checked against the workflow.
+fn truth_of(w: &Workflow, raw: &IndexMap<String, serde_json::Value>) -> Result<Assignment, String> {
+    let pairs: Vec<(String, String)> = raw
+        .iter()
+        .map(|(k, v)| (k.clone(), text_value(v)))
+        .collect();
+    parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| e.to_string())
+}
+
+fn start_of(w: &Workflow, start: Option<&str>) -> Result<NodeIndex, String> {
+    let starts = crate::route::start_nodes(w);
+    match start {
+        Some(id) => starts
+            .iter()
+            .copied()
+            .find(|s| w.node(*s).id == id)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = starts.iter().map(|s| w.node(*s).id.as_str()).collect();
+                unknown_word_message("start node", id, &ids)
+            }),
+        None => match starts.as_slice() {
+            [one] => Ok(*one),
+            [] => Err("the workflow has no start node".into()),
+            _ => Err("the workflow has several start nodes; name one with \"start\"".into()),
+        },
+    }
+}
+
+/// Everything the scenario names must exist.
+fn check_scenario(w: &Workflow, s: &DrillScenario) -> Result<(), DrillError> {
+    let err = |m: String| DrillError::Scenario(m);
+    let objectives: Vec<&str> = s.objectives.iter().map(|o| o.id.as_str()).collect();
+    let check_objective = |path: &str, o: &Option<String>| -> Result<(), DrillError> {
+        match o {
+            Some(o) if !objectives.contains(&o.as_str()) => Err(err(format!(
+                "{path}.objective: {}",
+                unknown_word_message("objective", o, &objectives)
+            ))),
+            _ => Ok(()),
+        }
+    };
+    let check_post = |path: &str, p: &Inject| -> Result<(), DrillError> {
+        truth_of(w, &p.truth).map_err(|m| err(format!("{path}.truth: {m}")))?;
+        start_of(w, p.start.as_deref()).map_err(|m| err(format!("{path}: {m}")))?;
+        check_objective(path, &p.objective)?;
+        for (k, e) in p.expect.iter().enumerate() {
+            check_target(w, e.action, e.to.as_deref())
+                .map_err(|m| err(format!("{path}.expect[{k}]: {m}")))?;
+        }
+        Ok(())
+    };
+    let mut ids: Vec<&str> = Vec::new();
+    for (i, inject) in s.injects.iter().enumerate() {
+        let path = format!("injects[{i}]");
+        if inject.at.is_none() {
+            return Err(err(format!(
+                "{path}: needs \"at\", its offset from the start"
+            )));
+        }
+        check_post(&path, inject)?;
+        ids.push(&inject.id);
+    }
+    for (i, c) in s.contingencies.iter().enumerate() {
+        let path = format!("contingencies[{i}]");
+        if !s.injects.iter().any(|x| x.id == c.unless.inject) {
+            let names: Vec<&str> = s.injects.iter().map(|x| x.id.as_str()).collect();
+            return Err(err(format!(
+                "{path}.unless.inject: {}",
+                unknown_word_message("inject", &c.unless.inject, &names)
+            )));
+        }
+        check_target(w, c.unless.action, c.unless.to.as_deref())
+            .map_err(|m| err(format!("{path}.unless: {m}")))?;
+        if c.post.at.is_some() {
+            return Err(err(format!(
+                "{path}.post.at: a contingency's post is published when it fires; remove \"at\""
+            )));
+        }
+        check_post(&format!("{path}.post"), &c.post)?;
+        ids.push(&c.post.id);
+    }
+    for (i, sys) in s.system.iter().enumerate() {
+        let path = format!("system[{i}]");
+        match sys {
+            SystemInject::StaffLoss { role, .. } if !w.roles.contains_key(role) => {
+                let names: Vec<&str> = w.roles.keys().map(String::as_str).collect();
+                return Err(err(format!(
+                    "{path}.role: {}",
+                    unknown_word_message("role", role, &names)
+                )));
+            }
+            SystemInject::Surge {
+                truth,
+                start,
+                objective,
+                posts,
+                ..
+            } => {
+                truth_of(w, truth).map_err(|m| err(format!("{path}.truth: {m}")))?;
+                start_of(w, start.as_deref()).map_err(|m| err(format!("{path}: {m}")))?;
+                check_objective(&path, objective)?;
+                if *posts == 0 || *posts > 1000 {
+                    return Err(err(format!(
+                        "{path}.posts: expected 1 to 1000, got {posts}"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids.sort_unstable();
+    if let Some(pair) = ids.windows(2).find(|p| p[0] == p[1]) {
+        return Err(err(format!("post id \"{}\" is used twice", pair[0])));
+    }
+    Ok(())
+}
+
+/// An expected action's target must exist: a node for `route`, a role for
+/// `notify`/`escalate`, public or private for `respond`.
+fn check_target(w: &Workflow, action: ActionKind, to: Option<&str>) -> Result<(), String> {
+    let Some(to) = to else { return Ok(()) };
+    match action {
+        ActionKind::Route if w.node_index(to).is_none() => {
+            let ids: Vec<&str> = w.nodes().map(|(_, n)| n.id.as_str()).collect();
+            Err(unknown_word_message("node", to, &ids))
+        }
+        ActionKind::Notify | ActionKind::Escalate | ActionKind::Take
+            if !w.roles.contains_key(to) =>
+        {
+            let ids: Vec<&str> = w.roles.keys().map(String::as_str).collect();
+            Err(unknown_word_message("role", to, &ids))
+        }
+        ActionKind::Respond if to != "public" && to != "private" => Err(format!(
+            "a reply is \"public\" or \"private\"; got \"{to}\""
+        )),
+        _ => Ok(()),
+    }
+}
