@@ -821,6 +821,286 @@ export interface Scenario {
     queue?: Discipline;
 }
 
+// ---- drills -------------------------------------------------------------------------------
+
+/** What a participant or the facilitator does (the facilitator's: start … end). */
+export type DrillActionKind =
+    | "start" | "pause" | "resume" | "speed" | "jump" | "publish" | "skip" | "end"
+    | "classify" | "route" | "tag" | "flag" | "take" | "respond" | "done"
+    | "escalate" | "notify" | "close" | "let-stand";
+
+/** One entry of a drill's action log. */
+export interface DrillAction {
+    /** Wall-clock instant it was done (RFC 3339); never earlier than the previous action. */
+    at: Instant;
+    /** Who did it (a participant's name, or the facilitator). */
+    by: string;
+    /** The role they played. */
+    role?: string;
+    do: DrillActionKind;
+    /** The post (case) acted on. */
+    case?: string;
+    /** `route`: the branch's target node; `escalate`: the role. */
+    to?: string;
+    /** `classify`: attribute values. */
+    attributes?: Record<string, Value>;
+    /** `tag`: the tags. */
+    tags?: string[];
+    /** `notify`: the roles told. */
+    roles?: string[];
+    /** `publish` / `skip`: the inject. */
+    inject?: string;
+    /** `start` / `speed`: drill seconds per wall second, 1 to 60. */
+    speed?: number;
+    /** `respond`: in the channel, or off it. */
+    visibility?: "public" | "private";
+    /** `respond`: the reply; other actions: a note. */
+    text?: string;
+}
+
+/** Where an inject stands. */
+export type InjectStatus =
+    | { status: "pending" }
+    | { status: "published"; at: Instant }
+    | { status: "skipped" };
+
+/** The facilitator's clock: drill time = drill_mark + (wall − wall_mark) × speed while running. */
+export interface DrillClock {
+    started: boolean;
+    running: boolean;
+    speed: number;
+    drill_mark: Instant;
+    wall_mark: Instant;
+}
+
+/** A line of a drill's timeline. */
+export interface DrillEvent {
+    /** Drill time. */
+    at: Instant;
+    kind: "inject" | "contingency" | "system" | "action" | "milestone" | "breach" | "ended" | "clock";
+    case?: string;
+    by?: string;
+    role?: string;
+    text: string;
+}
+
+/** An expected action of an inject. */
+export interface Expect {
+    action: DrillActionKind;
+    to?: string;
+    within: Duration;
+}
+
+/** An SLA clock of a post. */
+export interface ClockView {
+    rule: string;
+    name: string;
+    state: ClockState;
+    /** When it breaches if it keeps running. */
+    deadline: Instant | null;
+    /** Ladder milestones fired so far (`"50%"`, `"100%"`, ...). */
+    fired: string[];
+    /** `warning` once a milestone before the target fired; `breached` past the target. */
+    level: "ok" | "warning" | "breached";
+}
+
+export interface InjectView {
+    id: string;
+    /** Offset from the start, as written. */
+    at: Duration;
+    due: Instant | null;
+    status: InjectStatus;
+    /** Due and not out yet. */
+    is_due: boolean;
+    channel: string;
+    author: string;
+    text: string;
+    objective: string | null;
+    expect: Expect[];
+}
+
+export interface ContingencyView {
+    id: string;
+    watches: string;
+    status: InjectStatus;
+}
+
+export interface SystemView {
+    id: string;
+    kind: "staff-loss" | "surge" | "outage";
+    at: Duration;
+    text: string;
+    status: InjectStatus;
+}
+
+/** A branch a participant can route a post to. */
+export interface BranchView {
+    to: string;
+    label: string;
+}
+
+/** Where a post waits and what would move it on. */
+export interface StepView {
+    node: string;
+    label: string;
+    kind: NodeKind;
+    role: string | null;
+    /** A decision's branches (or, for a task followed by a decision, that decision's). */
+    branches: BranchView[];
+    decision: string | null;
+    /** A notify step's roles. */
+    roles: string[];
+}
+
+/** A post in the inbox. */
+export interface CaseView {
+    id: string;
+    source: "inject" | "contingency" | "surge";
+    channel: string;
+    author: string;
+    text: string;
+    published: Instant;
+    /** How long since it was published, like `12m`. */
+    age: string;
+    read: [attribute: string, value: string][];
+    holder: string | null;
+    holder_role: string | null;
+    tags: string[];
+    flagged: boolean;
+    priority: boolean;
+    steps: StepView[];
+    clocks: ClockView[];
+    outcome: string | null;
+    ended: Instant | null;
+}
+
+/** An exercise rating (HSEEP): P performed without challenges, S with some, M with major, U unable. */
+export type Rating = "P" | "S" | "M" | "U";
+
+export interface Scoreboard {
+    overall: Rating | null;
+    passed: number;
+    late: number;
+    failed: number;
+    objectives: [id: string, text: string, rating: Rating | null][];
+    open: number;
+    closed: number;
+}
+
+/** A drill's state, for the facilitator's panel, the inbox and the scoreboard. */
+export interface DrillView {
+    scenario: string;
+    title: string;
+    description: string | null;
+    workflow: string;
+    /** Drill time now. */
+    now: Instant;
+    /** Drill time in the workflow's zone, like `Wed 16:42`. */
+    local: string;
+    /** Since the start, like `12m`. */
+    elapsed: string;
+    clock: DrillClock;
+    ended: Instant | null;
+    injects: InjectView[];
+    contingencies: ContingencyView[];
+    system: SystemView[];
+    /** Newest first. */
+    cases: CaseView[];
+    outages: { channel: string; until: Instant }[];
+    staff_lost: [role: string, lost: number][];
+    roles: string[];
+    attributes: { name: string; values: string[] }[];
+    score: Scoreboard;
+    /** The last lines of the timeline, newest first. */
+    recent: DrillEvent[];
+}
+
+/** One scored point of a drill. */
+export interface DrillCheck {
+    case: string;
+    kind: "decision" | "expected" | "sla" | "no-response" | "notify";
+    text: string;
+    outcome: "passed" | "late" | "failed";
+    by: string | null;
+    role: string | null;
+    objective: string | null;
+    at: Instant | null;
+}
+
+export interface ObjectiveScore {
+    id: string;
+    text: string;
+    rating: Rating | null;
+    passed: number;
+    late: number;
+    failed: number;
+}
+
+export interface Tally {
+    actions: number;
+    passed: number;
+    late: number;
+    failed: number;
+    rating: Rating | null;
+}
+
+export interface CaseScore {
+    id: string;
+    author: string;
+    channel: string;
+    text: string;
+    /** The true attributes, revealed. */
+    truth: string;
+    right_route: string[];
+    right_outcome: string | null;
+    taken: string[];
+    outcome: string | null;
+    slas: [rule: string, state: ClockState][];
+}
+
+export interface DrillScore {
+    checks: DrillCheck[];
+    objectives: ObjectiveScore[];
+    participants: Record<string, Tally>;
+    roles: Record<string, Tally>;
+    cases: CaseScore[];
+    overall: Rating | null;
+}
+
+export interface TimelineRow {
+    at: Instant;
+    elapsed: string;
+    local: string;
+    kind: DrillEvent["kind"];
+    case: string | null;
+    by: string | null;
+    text: string;
+}
+
+export interface PlanRow {
+    objective: string | null;
+    issue: string;
+    action: string;
+    owner: string;
+}
+
+/** The after-action report. */
+export interface AfterActionReport {
+    scenario: string;
+    title: string;
+    workflow: string;
+    started: Instant;
+    /** Start and end in the workflow's zone, for people. */
+    span: string;
+    ended: Instant;
+    overall: Rating | null;
+    timeline: TimelineRow[];
+    score: DrillScore;
+    strengths: string[];
+    improvements: string[];
+    plan: PlanRow[];
+}
+
 // ---- errors -------------------------------------------------------------------------------
 
 /** The `code` of a `FlowdrillError`. */
@@ -834,6 +1114,7 @@ export type FlowdrillErrorCode =
     | "scenario"
     | "simulation"
     | "cancelled"
+    | "drill"
     | "internal";
 
 /**
@@ -847,4 +1128,6 @@ export interface FlowdrillError extends Error {
     path?: string;
     line?: number;
     column?: number;
+    /** For `drill` errors of an action: its position in the log. */
+    index?: number;
 }

@@ -1,5 +1,5 @@
-//! The example library as the web app loads it: `examples/workflows/*.json` and
-//! `examples/benchmarks/*.json` copied side by side into `www/pkg/examples/`, with an
+//! The example library as the web app loads it: `examples/workflows/*.json`,
+//! `examples/benchmarks/*.json` and `examples/drills/*.json` copied side by side into `www/pkg/examples/`, with an
 //! `index.json` that lists them:
 //!
 //! ```json
@@ -7,7 +7,9 @@
 //!   { "id": "facebook-access", "name": "DigiMS Ops Team Obtain Facebook Access",
 //!     "file": "facebook-access.json", "kind": "workflow" },
 //!   { "id": "triage-1", "name": "Benchmark workload triage-1",
-//!     "file": "triage-1.json", "kind": "benchmark" }
+//!     "file": "triage-1.json", "kind": "benchmark" },
+//!   { "id": "viral-video", "name": "A complaint video goes viral",
+//!     "file": "viral-video.json", "kind": "drill", "workflow": "social-triage.json" }
 //! ]
 //! ```
 //!
@@ -25,9 +27,10 @@ use serde_json::{Map, Value, json};
 use crate::TaskError;
 
 /// The folders of the library, relative to the workspace root, and the kind each holds.
-pub const SOURCES: [(&str, &str); 2] = [
+pub const SOURCES: [(&str, &str); 3] = [
     ("examples/workflows", "workflow"),
     ("examples/benchmarks", "benchmark"),
+    ("examples/drills", "drill"),
 ];
 
 /// Where the library goes, relative to the workspace root.
@@ -80,6 +83,13 @@ pub fn index_entry(kind: &str, file: &str, text: &str) -> Result<Value, String> 
     entry.insert("name".into(), json!(name));
     entry.insert("file".into(), json!(file));
     entry.insert("kind".into(), json!(kind));
+    if kind == "drill" {
+        // A scenario names its workflow relative to itself; in the flat library it is the
+        // file of the same name.
+        let path = field("workflow").ok_or("a drill scenario needs \"workflow\"")?;
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        entry.insert("workflow".into(), json!(name));
+    }
     Ok(Value::Object(entry))
 }
 
@@ -144,6 +154,18 @@ mod tests {
             serde_json::to_string(&e).unwrap(),
             r#"{"id":"triage","name":"Triage","file":"t.json","kind":"workflow"}"#
         );
+    }
+
+    #[test]
+    fn drill_entries_name_their_workflow_file() {
+        let e = index_entry(
+            "drill",
+            "v.json",
+            r#"{"flowdrill-drill": 1, "id": "v", "workflow": "../workflows/social-triage.json"}"#,
+        )
+        .unwrap();
+        assert_eq!(e["workflow"], "social-triage.json");
+        assert!(index_entry("drill", "v.json", r#"{"id": "v"}"#).is_err());
     }
 
     #[test]

@@ -81,7 +81,14 @@ enum TaskError {
         source: io::Error,
     },
     /// The gzipped WebAssembly module is larger than its budget.
-    OverBudget { gzip: u64, budget: u64 },
+    OverBudget {
+        /// The module's file name.
+        module: String,
+        /// Its gzipped size.
+        gzip: u64,
+        /// The budget.
+        budget: u64,
+    },
     /// Anything else, said in full.
     Other(String),
 }
@@ -118,11 +125,15 @@ impl fmt::Display for TaskError {
                 path,
                 source,
             } => write!(f, "cannot {action} {}: {source}", path.display()),
-            TaskError::OverBudget { gzip, budget } => write!(
+            TaskError::OverBudget {
+                module,
+                gzip,
+                budget,
+            } => write!(
                 f,
                 "{}. Shrink the module (the time zones it ships are TZ_FILTER in \
                  xtask/src/web.rs) or raise WASM_GZIP_BUDGET in xtask/src/sizes.rs",
-                sizes::budget_line(*gzip, *budget)
+                sizes::budget_line(module, *gzip, *budget)
             ),
             TaskError::Other(msg) => f.write_str(msg),
         }
@@ -381,7 +392,7 @@ fn main() -> ExitCode {
             Task::Ci(args) => runner.ci(&args),
             Task::Wasm => runner
                 .wasm()
-                .and_then(|module| sizes::check_budget(module.gzip, sizes::WASM_GZIP_BUDGET)),
+                .and_then(|modules| sizes::check_budgets(&modules, sizes::WASM_GZIP_BUDGET)),
             Task::Build => runner.build(),
             Task::Serve => runner.serve(),
             Task::Dist => runner.dist(),
@@ -500,6 +511,7 @@ mod tests {
     #[test]
     fn an_over_budget_module_says_how_to_fix_it() {
         let e = TaskError::OverBudget {
+            module: "flowdrill_wasm_bg.wasm".into(),
             gzip: 419_129,
             budget: 300 * 1024,
         };

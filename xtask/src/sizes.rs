@@ -78,26 +78,37 @@ pub fn human(bytes: u64) -> String {
 }
 
 /// Fails when the gzipped module is larger than the budget.
-pub fn check_budget(gzip: u64, budget: u64) -> Result<(), TaskError> {
+pub fn check_budget(module: &str, gzip: u64, budget: u64) -> Result<(), TaskError> {
     if gzip <= budget {
         Ok(())
     } else {
-        Err(TaskError::OverBudget { gzip, budget })
+        Err(TaskError::OverBudget {
+            module: module.to_string(),
+            gzip,
+            budget,
+        })
     }
 }
 
+/// Fails on the first module larger than the budget (each module has the whole budget).
+pub fn check_budgets(modules: &[(String, Sizes)], budget: u64) -> Result<(), TaskError> {
+    modules
+        .iter()
+        .try_for_each(|(name, s)| check_budget(name, s.gzip, budget))
+}
+
 /// The one line that reports the module against its budget, whether it fits or not.
-pub fn budget_line(gzip: u64, budget: u64) -> String {
+pub fn budget_line(module: &str, gzip: u64, budget: u64) -> String {
     if gzip <= budget {
         format!(
-            "flowdrill_wasm_bg.wasm is {} gzipped: within the {} budget ({} to spare)",
+            "{module} is {} gzipped: within the {} budget ({} to spare)",
             human(gzip),
             human(budget),
             human(budget - gzip)
         )
     } else {
         format!(
-            "flowdrill_wasm_bg.wasm is {} gzipped: OVER the {} budget by {}",
+            "{module} is {} gzipped: OVER the {} budget by {}",
             human(gzip),
             human(budget),
             human(gzip - budget)
@@ -130,12 +141,12 @@ mod tests {
 
     #[test]
     fn the_budget_allows_up_to_and_including_its_limit() {
-        assert!(check_budget(0, WASM_GZIP_BUDGET).is_ok());
-        assert!(check_budget(WASM_GZIP_BUDGET, WASM_GZIP_BUDGET).is_ok());
-        let over = check_budget(WASM_GZIP_BUDGET + 1, WASM_GZIP_BUDGET);
+        assert!(check_budget("m", 0, WASM_GZIP_BUDGET).is_ok());
+        assert!(check_budget("m", WASM_GZIP_BUDGET, WASM_GZIP_BUDGET).is_ok());
+        let over = check_budget("m", WASM_GZIP_BUDGET + 1, WASM_GZIP_BUDGET);
         assert!(matches!(
             over,
-            Err(TaskError::OverBudget { gzip, budget })
+            Err(TaskError::OverBudget { gzip, budget, .. })
                 if gzip == WASM_GZIP_BUDGET + 1 && budget == WASM_GZIP_BUDGET
         ));
     }
@@ -143,18 +154,31 @@ mod tests {
     #[test]
     fn the_budget_is_reported_either_way() {
         assert_eq!(
-            budget_line(200 * 1024, 300 * 1024),
+            budget_line("flowdrill_wasm_bg.wasm", 200 * 1024, 300 * 1024),
             "flowdrill_wasm_bg.wasm is 200.0 KiB gzipped: within the 300.0 KiB budget \
              (100.0 KiB to spare)"
         );
         assert_eq!(
-            budget_line(419_129, 300 * 1024),
+            budget_line("flowdrill_wasm_bg.wasm", 419_129, 300 * 1024),
             "flowdrill_wasm_bg.wasm is 409.3 KiB gzipped: OVER the 300.0 KiB budget by 109.3 KiB"
         );
-        let e = check_budget(419_129, 300 * 1024).unwrap_err().to_string();
+        let e = check_budget("flowdrill_drill_bg.wasm", 419_129, 300 * 1024)
+            .unwrap_err()
+            .to_string();
         assert!(
-            e.contains("409.3 KiB") && e.contains("WASM_GZIP_BUDGET"),
+            e.contains("flowdrill_drill_bg.wasm is 409.3 KiB") && e.contains("WASM_GZIP_BUDGET"),
             "{e}"
         );
+        let ok = Sizes { raw: 1, gzip: 1 };
+        let big = Sizes {
+            raw: 1,
+            gzip: 400 * 1024,
+        };
+        let modules = vec![("a".to_string(), ok), ("b".to_string(), big)];
+        assert!(matches!(
+            check_budgets(&modules, 300 * 1024),
+            Err(TaskError::OverBudget { module, .. }) if module == "b"
+        ));
+        assert!(check_budgets(&modules[..1], 300 * 1024).is_ok());
     }
 }

@@ -23,8 +23,31 @@ const WASM_CRATE: &str = "flowdrill-wasm";
 const WASM_PROFILE: &str = "wasm-release";
 /// The file the crate compiles to and the one wasm-bindgen writes.
 const WASM_ARTIFACT: &str = "flowdrill_wasm.wasm";
-const WASM_MODULE: &str = "flowdrill_wasm_bg.wasm";
-const JS_GLUE: &str = "flowdrill_wasm.js";
+
+/// One WebAssembly module the bindings crate is built into.
+struct WasmModule {
+    /// The name wasm-bindgen writes it under (`NAME.js`, `NAME_bg.wasm`, `NAME.d.ts`).
+    name: &'static str,
+    /// The crate features it is built with.
+    features: &'static str,
+    /// What a page loads it for.
+    what: &'static str,
+}
+
+/// The modules: the app's (loaded by every page) and the drill's (loaded when a drill
+/// opens), each under the same gzip budget.
+const MODULES: [WasmModule; 2] = [
+    WasmModule {
+        name: "flowdrill_wasm",
+        features: "app",
+        what: "designer, routes and simulator",
+    },
+    WasmModule {
+        name: "flowdrill_drill",
+        features: "drill",
+        what: "fire drills, loaded when a drill opens",
+    },
+];
 
 /// The npm project, what wasm-bindgen writes into it and what Vite builds from it.
 const WWW: &str = "www";
@@ -370,26 +393,14 @@ impl Runner {
         }
     }
 
-    /// Builds the bindings into `www/pkg`: cargo, wasm-bindgen, wasm-opt (kept only when it
-    /// makes the gzipped module smaller), the example library, then prints the sizes and
-    /// the budget. Returns the sizes of the module; the budget is left to the caller to
-    /// enforce.
-    pub(crate) fn wasm(&self) -> Result<Sizes, TaskError> {
+    /// Builds the bindings into `www/pkg`, one module per entry of [`MODULES`]: cargo,
+    /// wasm-bindgen, wasm-opt (kept only when it makes the gzipped module smaller); then the
+    /// example library, and prints the sizes and the budget. Returns each module's file
+    /// name and sizes; the budget is left to the caller to enforce.
+    pub(crate) fn wasm(&self) -> Result<Vec<(String, Sizes)>, TaskError> {
         self.ensure_wasm_target()?;
         let wasm_bindgen = self.ensure_wasm_bindgen()?;
         self.ensure_node_modules()?;
-
-        let mut c = self.cargo(&[
-            "build",
-            "-p",
-            WASM_CRATE,
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            WASM_PROFILE,
-        ]);
-        c.env("CHRONO_TZ_TIMEZONE_FILTER", TZ_FILTER);
-        self.step("bindings build", c)?;
 
         let pkg = self.root.join(PKG);
         remove_dir(&pkg)?;
@@ -398,13 +409,31 @@ impl Runner {
             .join(WASM_TARGET)
             .join(WASM_PROFILE)
             .join(WASM_ARTIFACT);
-        let mut c = Command::new(&wasm_bindgen);
-        c.args(["--target", "web", "--out-dir", PKG]).arg(&artifact);
-        self.step("wasm-bindgen", c)?;
-
-        let module = pkg.join(WASM_MODULE);
-        let wasm = self.wasm_opt(&module)?;
-        let js = Sizes::of(&read(&pkg.join(JS_GLUE))?);
+        let mut built = Vec::new();
+        for m in MODULES {
+            let mut c = self.cargo(&[
+                "build",
+                "-p",
+                WASM_CRATE,
+                "--no-default-features",
+                "--features",
+                m.features,
+                "--target",
+                WASM_TARGET,
+                "--profile",
+                WASM_PROFILE,
+            ]);
+            c.env("CHRONO_TZ_TIMEZONE_FILTER", TZ_FILTER);
+            self.step(&format!("bindings build ({})", m.name), c)?;
+            // The artifact is overwritten by the next build: bind it now.
+            let mut c = Command::new(&wasm_bindgen);
+            c.args(["--target", "web", "--out-dir", PKG, "--out-name", m.name])
+                .arg(&artifact);
+            self.step(&format!("wasm-bindgen ({})", m.name), c)?;
+            let module = pkg.join(format!("{}_bg.wasm", m.name));
+            let wasm = self.wasm_opt(&module)?;
+            built.push((m, module, wasm));
+        }
 
         let n = examples::generate(&self.root)?;
         println!(
@@ -413,23 +442,39 @@ impl Runner {
         );
 
         println!("==> sizes in {PKG}/ (gzip level 9, brotli quality 11)");
-        let files = [module.as_path(), &pkg.join(JS_GLUE)];
-        let brotli = sizes::brotli_lens(&files);
-        for (i, (name, s)) in [(WASM_MODULE, wasm), (JS_GLUE, js)].into_iter().enumerate() {
+        let mut files = Vec::new();
+        for (m, module, wasm) in &built {
+            let glue = pkg.join(format!("{}.js", m.name));
+            files.push((module.clone(), *wasm));
+            files.push((glue.clone(), Sizes::of(&read(&glue)?)));
+        }
+        let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+        let brotli = sizes::brotli_lens(&paths);
+        for (i, (path, s)) in files.iter().enumerate() {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
             let br = match &brotli {
                 Some(b) => format!("{:>10} brotli", sizes::human(b[i])),
                 None => "     (brotli needs node)".into(),
             };
             println!(
-                "    {name:<24} {:>10} raw {:>10} gzip {br}   ({} / {} bytes)",
+                "    {name:<26} {:>10} raw {:>10} gzip {br}   ({} / {} bytes)",
                 sizes::human(s.raw),
                 sizes::human(s.gzip),
                 s.raw,
                 s.gzip
             );
         }
-        println!("==> {}", sizes::budget_line(wasm.gzip, WASM_GZIP_BUDGET));
-        Ok(wasm)
+        let mut out = Vec::new();
+        for (m, _, wasm) in built {
+            let name = format!("{}_bg.wasm", m.name);
+            println!(
+                "==> {} ({})",
+                sizes::budget_line(&name, wasm.gzip, WASM_GZIP_BUDGET),
+                m.what
+            );
+            out.push((name, wasm));
+        }
+        Ok(out)
     }
 
     /// Runs `wasm-opt` on `module` and keeps the result only when it is smaller gzipped.
@@ -500,16 +545,16 @@ impl Runner {
 
     /// `wasm`, the budget, then `vite build`.
     pub(crate) fn build(&self) -> Result<(), TaskError> {
-        let report = self.wasm()?;
-        sizes::check_budget(report.gzip, WASM_GZIP_BUDGET)?;
+        let modules = self.wasm()?;
+        sizes::check_budgets(&modules, WASM_GZIP_BUDGET)?;
         self.vite_build()
     }
 
     /// Builds, then serves `www/dist` with `vite preview` until stopped. A module over its
     /// size budget is only a warning here: the budget is for shipping, not for looking.
     pub(crate) fn serve(&self) -> Result<(), TaskError> {
-        let report = self.wasm()?;
-        if let Err(e) = sizes::check_budget(report.gzip, WASM_GZIP_BUDGET) {
+        let modules = self.wasm()?;
+        if let Err(e) = sizes::check_budgets(&modules, WASM_GZIP_BUDGET) {
             println!(
                 "==> warning: {e}\n==> serving anyway; `cargo xtask build` and `dist` fail on this"
             );
@@ -548,8 +593,8 @@ impl Runner {
     /// tests, the Vite build and the browser tests. A module over its size budget fails the
     /// run at the end, so that every other result is seen first.
     pub(crate) fn test_web(&self) -> Result<(), TaskError> {
-        let report = self.wasm()?;
-        let over_budget = sizes::check_budget(report.gzip, WASM_GZIP_BUDGET).err();
+        let modules = self.wasm()?;
+        let over_budget = sizes::check_budgets(&modules, WASM_GZIP_BUDGET).err();
         let www = self.www();
 
         self.step("typecheck", self.npm(&["run", "typecheck"]))?;

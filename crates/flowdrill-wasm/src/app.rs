@@ -1,0 +1,350 @@
+//! The workflow: load, validate, route, lay out, simulate; calendars.
+
+use flowdrill_core::Duration;
+use flowdrill_core::business::parse_instant;
+use flowdrill_core::route::{parse_assignment, route_from};
+use flowdrill_core::scenario::Scenario;
+use flowdrill_core::sim::{Progress, SimOptions};
+use flowdrill_core::timeline::{Pace, route_slas, timeline};
+use flowdrill_core::workflow::parse_calendar;
+use js_sys::Function;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{error, json_of, parse_error, relabel, to_js};
+
+// A layout is large (a 1,000-node drawing is 250 KB of JSON) and redrawn on every edit, so it
+// crosses as one array of numbers and one string, and a few lines of JavaScript build the
+// objects: writing and parsing JSON took three times as long as computing the layout.
+#[wasm_bindgen(inline_js = r#"
+export function expand_layout(nums, text, lens) {
+    let n = 0, s = 0, at = 0;
+    const str = () => { const l = lens[s++]; const v = text.slice(at, at + l); at += l; return v; };
+    const width = nums[n++], height = nums[n++], nodeCount = nums[n++], edgeCount = nums[n++];
+    const nodes = new Array(nodeCount);
+    for (let i = 0; i < nodeCount; i++, n += 5) {
+        nodes[i] = { id: str(), x: nums[n], y: nums[n + 1], width: nums[n + 2], height: nums[n + 3], layer: nums[n + 4], kind: str() };
+    }
+    const edges = new Array(edgeCount);
+    for (let i = 0; i < edgeCount; i++) {
+        const reversed = nums[n++] === 1, labelled = nums[n++] === 1, count = nums[n++];
+        const points = new Array(count);
+        for (let k = 0; k < count; k++, n += 2) points[k] = [nums[n], nums[n + 1]];
+        const id = str(), from = str(), to = str();
+        edges[i] = { id, from, to, points, label: labelled ? str() : null, reversed };
+    }
+    return { nodes, edges, width, height };
+}
+"#)]
+extern "C" {
+    fn expand_layout(numbers: &[f64], text: &str, lengths: &[u32]) -> JsValue;
+}
+
+/// A layout flattened for `expand_layout`: numbers in a fixed order, and the strings
+/// end to end with their lengths in UTF-16 code units (JavaScript's string indices).
+#[derive(Default)]
+struct Packed {
+    numbers: Vec<f64>,
+    text: String,
+    lengths: Vec<u32>,
+}
+
+impl Packed {
+    fn layout(l: &flowdrill_core::layout::Layout) -> Packed {
+        let mut p = Packed::default();
+        p.numbers.reserve(4 + 5 * l.nodes.len() + 8 * l.edges.len());
+        p.numbers.extend([
+            l.width,
+            l.height,
+            l.nodes.len() as f64,
+            l.edges.len() as f64,
+        ]);
+        for n in &l.nodes {
+            p.numbers
+                .extend([n.x, n.y, n.width, n.height, n.layer as f64]);
+            p.string(&n.id);
+            p.string(n.kind);
+        }
+        for e in &l.edges {
+            p.numbers.extend([
+                f64::from(u8::from(e.reversed)),
+                f64::from(u8::from(e.label.is_some())),
+                e.points.len() as f64,
+            ]);
+            p.numbers.extend(e.points.iter().flatten());
+            p.string(&e.id);
+            p.string(&e.from);
+            p.string(&e.to);
+            if let Some(label) = &e.label {
+                p.string(label);
+            }
+        }
+        p
+    }
+
+    fn string(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.lengths.push(s.encode_utf16().count() as u32);
+    }
+}
+
+// ---- the workflow -----------------------------------------------------------------------
+
+/// A workflow loaded from its JSON document.
+#[wasm_bindgen]
+pub struct Workflow {
+    inner: flowdrill_core::Workflow,
+}
+
+/// What `route` returns: the path and, with a start time, the SLA picture.
+#[derive(Serialize)]
+struct RouteAnswer {
+    route: flowdrill_core::Route,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<Vec<flowdrill_core::timeline::TimedStep>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slas: Option<Vec<flowdrill_core::timeline::RouteSla>>,
+}
+
+/// Runs a simulation with a progress callback: the callback returns `false` to cancel,
+/// and an exception it throws ends the run and is rethrown as it was.
+fn with_progress<T>(
+    callback: Option<Function>,
+    run: impl FnOnce(&mut dyn FnMut(Progress) -> bool) -> Result<T, flowdrill_core::sim::SimError>,
+) -> Result<T, JsValue> {
+    let mut thrown: Option<JsValue> = None;
+    let result = {
+        let mut hook = |p: Progress| {
+            let Some(f) = &callback else { return true };
+            let arg = to_js(&p).unwrap_or(JsValue::NULL);
+            match f.call1(&JsValue::NULL, &arg) {
+                Ok(v) => v.as_bool() != Some(false),
+                Err(e) => {
+                    thrown = Some(e);
+                    false
+                }
+            }
+        };
+        run(&mut hook)
+    };
+    result.map_err(|e| match (thrown, e) {
+        (Some(t), flowdrill_core::sim::SimError::Cancelled) => t,
+        (_, e) => {
+            let code = match e {
+                flowdrill_core::sim::SimError::Cancelled => "cancelled",
+                flowdrill_core::sim::SimError::Scenario(_) => "scenario",
+                _ => "simulation",
+            };
+            error(code, &e.to_string())
+        }
+    })
+}
+
+/// Run options, read like a file so that a misspelt field is an error, not ignored.
+fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
+    let opts: SimOptions = match json_of(value, "options")? {
+        None => SimOptions::default(),
+        Some(text) => {
+            flowdrill_core::workflow::parse_json(&text).map_err(|e| relabel(&e, "options"))?
+        }
+    };
+    opts.config().map_err(|m| error("options", &m))
+}
+
+fn scenario(value: Option<JsValue>) -> Result<Scenario, JsValue> {
+    match json_of(value, "scenario")? {
+        None => Ok(Scenario {
+            version: 1,
+            ..Scenario::default()
+        }),
+        Some(text) => Scenario::from_json(&text).map_err(|e| relabel(&e, "scenario")),
+    }
+}
+
+#[wasm_bindgen]
+impl Workflow {
+    /// Reads a workflow document; throws a `FlowdrillError` with `path`, `line` and
+    /// `column` when it cannot.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<Workflow, JsValue> {
+        flowdrill_core::Workflow::from_json(text)
+            .map(|inner| Workflow { inner })
+            .map_err(|e| parse_error(&e))
+    }
+
+    /// The document as pretty-printed JSON.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The workflow's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id.clone()
+    }
+
+    /// The document as an object.
+    #[wasm_bindgen(unchecked_return_type = "WorkflowDocument")]
+    pub fn document(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.to_document())
+    }
+
+    /// Every finding of `check` (diagnostics as data, errors first).
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn validate(&self) -> Result<JsValue, JsValue> {
+        to_js(&flowdrill_core::validate(&self.inner).diagnostics)
+    }
+
+    /// Structural findings only, without SLA feasibility: fast enough for every keystroke.
+    #[wasm_bindgen(js_name = validateStructure, unchecked_return_type = "Diagnostic[]")]
+    pub fn validate_structure(&self) -> Result<JsValue, JsValue> {
+        to_js(&flowdrill_core::validate::validate_structure(&self.inner).diagnostics)
+    }
+
+    /// Every distinct route as a decision table.
+    #[wasm_bindgen(unchecked_return_type = "RouteTable")]
+    pub fn routes(&self) -> Result<JsValue, JsValue> {
+        let table =
+            flowdrill_core::route_table(&self.inner).map_err(|e| error("route", &e.to_string()))?;
+        to_js(&table)
+    }
+
+    /// The route of a case (`{sentiment: "negative", severity: 3}`), from `start` (needed
+    /// when there are several start nodes); with `at` (RFC 3339), also when each step is
+    /// entered and every applicable SLA rule's deadline, ladder and who is told.
+    #[wasm_bindgen(unchecked_return_type = "RouteAnswer")]
+    pub fn route(
+        &self,
+        #[wasm_bindgen(js_name = attributes, unchecked_param_type = "Record<string, string | number>")]
+        case: Option<js_sys::Object>,
+        start: Option<String>,
+        at: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let raw: std::collections::BTreeMap<String, serde_json::Value> = match case {
+            None => Default::default(),
+            Some(c) => from_js(c.into(), "route")?,
+        };
+        let pairs: Vec<(String, String)> = raw
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .collect();
+        let w = &self.inner;
+        let case = parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| error("route", &e.to_string()))?;
+        let route =
+            route_from(w, start.as_deref(), &case).map_err(|e| error("route", &e.to_string()))?;
+        let (timeline, slas) = match at {
+            None => (None, None),
+            Some(at) => {
+                let t = parse_instant(&at).map_err(|m| error("route", &m))?;
+                let steps = timeline(w, &route, t, Pace::Typical)
+                    .map_err(|e| error("calendar", &e.to_string()))?;
+                let slas = route_slas(w, &route, &case, t)
+                    .map_err(|e| error("calendar", &e.to_string()))?;
+                (Some(steps), Some(slas))
+            }
+        };
+        to_js(&RouteAnswer {
+            route,
+            timeline,
+            slas,
+        })
+    }
+
+    /// A layered drawing of the graph: node boxes and edge polylines.
+    #[wasm_bindgen(unchecked_return_type = "Layout")]
+    pub fn layout(&self) -> JsValue {
+        let packed = Packed::layout(&flowdrill_core::layout::layout(&self.inner));
+        expand_layout(&packed.numbers, &packed.text, &packed.lengths)
+    }
+
+    /// Simulates the workflow (with an optional scenario). `onProgress` receives
+    /// `{replication, replications, done}` now and then; return `false` from it to cancel.
+    #[wasm_bindgen(unchecked_return_type = "SimResult")]
+    pub fn simulate(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SimOptions")] options: Option<
+            js_sys::Object,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "Scenario")] scenario: Option<
+            js_sys::Object,
+        >,
+        #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
+        on_progress: Option<Function>,
+    ) -> Result<JsValue, JsValue> {
+        let cfg = self::options(options.map(JsValue::from))?;
+        let (w, queue) = self::scenario(scenario.map(JsValue::from))?
+            .apply(&self.inner)
+            .map_err(|e| error("scenario", &e.to_string()))?;
+        let cfg = flowdrill_core::sim::SimConfig {
+            discipline: queue.unwrap_or(cfg.discipline),
+            ..cfg
+        };
+        let r = with_progress(on_progress, |hook| {
+            flowdrill_core::sim::simulate(&w, &cfg, hook)
+        })?;
+        to_js(&r)
+    }
+
+    /// Runs two scenarios on the same random numbers and reports b − a.
+    #[wasm_bindgen(unchecked_return_type = "Comparison")]
+    pub fn compare(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "SimOptions")] options: Option<
+            js_sys::Object,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "Scenario")] a: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Scenario")] b: Option<js_sys::Object>,
+        #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
+        on_progress: Option<Function>,
+    ) -> Result<JsValue, JsValue> {
+        let cfg = self::options(options.map(JsValue::from))?;
+        let (a, b) = (
+            scenario(a.map(JsValue::from))?,
+            scenario(b.map(JsValue::from))?,
+        );
+        let r = with_progress(on_progress, |hook| {
+            flowdrill_core::sim::compare(&self.inner, &a, &b, &cfg, hook)
+        })?;
+        to_js(&r)
+    }
+}
+
+/// Reads and validates a document: parse errors become one diagnostic.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn check(text: &str) -> Result<JsValue, JsValue> {
+    to_js(&flowdrill_core::check(text).diagnostics)
+}
+
+fn calendar(json: &str) -> Result<flowdrill_core::Calendar, JsValue> {
+    parse_calendar(json).map_err(|e| relabel(&e, "calendar"))
+}
+
+/// The deadline for `within` (`"2h"`) of open time from `start` (RFC 3339) on a calendar
+/// (its JSON object), as RFC 3339 in the calendar's offset.
+#[wasm_bindgen]
+pub fn deadline(calendar_json: &str, start: &str, within: &str) -> Result<String, JsValue> {
+    let cal = calendar(calendar_json)?;
+    let t = parse_instant(start).map_err(|m| error("calendar", &m))?;
+    let d: Duration = within
+        .parse()
+        .map_err(|e: flowdrill_core::duration::DurationError| error("calendar", &e.to_string()))?;
+    let due = cal
+        .deadline(t, d)
+        .map_err(|e| error("calendar", &e.to_string()))?;
+    Ok(cal.to_local_rfc3339(due))
+}
+
+/// The open time between two instants (RFC 3339) on a calendar, as a duration (`"1h30m"`).
+#[wasm_bindgen]
+pub fn elapsed(calendar_json: &str, from: &str, to: &str) -> Result<String, JsValue> {
+    let cal = calendar(calendar_json)?;
+    let a = parse_instant(from).map_err(|m| error("calendar", &m))?;
+    let b = parse_instant(to).map_err(|m| error("calendar", &m))?;
+    Ok(cal.elapsed(a, b).to_string())
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, code: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| error(code, &e.to_string()))
+}
