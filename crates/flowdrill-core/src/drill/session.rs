@@ -14,6 +14,7 @@
 //! post's true attributes run on the drill clock, and their escalation ladders fire.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use indexmap::IndexMap;
@@ -61,7 +62,9 @@ impl Visibility {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
-    /// Wall-clock instant it was done (RFC 3339).
+    /// Wall-clock instant it was done (RFC 3339; written with milliseconds, as
+    /// JavaScript's `toISOString` does).
+    #[serde(serialize_with = "millis")]
     pub at: DateTime<Utc>,
     /// Who did it (a participant's name, or the facilitator).
     pub by: String,
@@ -119,6 +122,10 @@ impl Action {
             text: None,
         }
     }
+}
+
+fn millis<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 /// Reads an action log (a JSON array of actions).
@@ -398,8 +405,9 @@ impl Case {
 /// The live state of a drill.
 #[derive(Debug, Clone)]
 pub struct Session {
-    w: Workflow,
-    scenario: DrillScenario,
+    // Shared, not copied, by the copy `apply` works on.
+    w: Arc<Workflow>,
+    scenario: Arc<DrillScenario>,
     pairs: Pairs,
     origin: DateTime<Utc>,
     clock: DrillClock,
@@ -466,8 +474,8 @@ impl Session {
             outages: Vec::new(),
             ended: None,
             staff_lost: BTreeMap::new(),
-            w,
-            scenario,
+            w: Arc::new(w),
+            scenario: Arc::new(scenario),
         };
         Ok(session)
     }
