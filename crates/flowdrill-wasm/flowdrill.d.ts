@@ -856,6 +856,8 @@ export interface DrillAction {
     visibility?: "public" | "private";
     /** `respond`: the reply; other actions: a note. */
     text?: string;
+    /** `respond` / `done`: the task finished, when the post waits at several. */
+    step?: string;
 }
 
 /** Where an inject stands. */
@@ -877,7 +879,7 @@ export interface DrillClock {
 export interface DrillEvent {
     /** Drill time. */
     at: Instant;
-    kind: "inject" | "contingency" | "system" | "action" | "milestone" | "breach" | "ended" | "clock";
+    kind: "inject" | "contingency" | "system" | "action" | "milestone" | "breach" | "released" | "ended" | "clock";
     case?: string;
     by?: string;
     role?: string;

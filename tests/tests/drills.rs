@@ -431,3 +431,67 @@ fn scenario_mistakes_are_located() {
         .unwrap_or_default();
     assert!(e.contains("start_at"), "{e}");
 }
+
+#[test]
+fn a_notify_step_waits_until_every_role_it_names_is_told() {
+    let mut s = started("viral-video");
+    let mut route = act(60, ActionKind::Route, "video");
+    route.to = Some("crisis-alert".into());
+    s.apply(route).unwrap_or_else(|e| panic!("{e}"));
+    let mut tell = act(61, ActionKind::Notify, "video");
+    tell.roles = Some(vec!["legal".into()]);
+    s.apply(tell.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let at = |s: &Session| {
+        s.cases()
+            .iter()
+            .find(|c| c.id == "video")
+            .map(|c| c.at.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        at(&s),
+        ["crisis-alert"],
+        "corp-comms and senior management not told yet"
+    );
+    tell.at += chrono::TimeDelta::seconds(1);
+    tell.roles = Some(vec!["corp-comms".into(), "senior-management".into()]);
+    s.apply(tell).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(at(&s), ["draft-statement"]);
+}
+
+#[test]
+fn done_finishes_the_task_it_names_when_a_post_waits_at_several() {
+    let mut s = started("viral-video");
+    let mut route = act(60, ActionKind::Route, "video");
+    route.to = Some("crisis-alert".into());
+    s.apply(route).unwrap_or_else(|e| panic!("{e}"));
+    let mut tell = act(61, ActionKind::Notify, "video");
+    tell.roles = Some(vec![
+        "legal".into(),
+        "corp-comms".into(),
+        "senior-management".into(),
+    ]);
+    s.apply(tell).unwrap_or_else(|e| panic!("{e}"));
+    let mut draft = act(62, ActionKind::Done, "video");
+    draft.role = None;
+    s.apply(draft).unwrap_or_else(|e| panic!("{e}"));
+    let at = |s: &Session| {
+        s.cases()
+            .iter()
+            .find(|c| c.id == "video")
+            .map(|c| c.at.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(at(&s), ["legal-approval", "management-approval"]);
+    let mut approve = act(63, ActionKind::Done, "video");
+    approve.role = None;
+    approve.step = Some("management-approval".into());
+    s.apply(approve.clone()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(at(&s), ["legal-approval"]);
+    approve.at += chrono::TimeDelta::seconds(1);
+    let e = s.apply(approve).map_err(message).err().unwrap_or_default();
+    assert!(
+        e.contains("is not at task \"management-approval\"; it is at legal-approval"),
+        "{e}"
+    );
+}

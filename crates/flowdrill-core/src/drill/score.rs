@@ -10,9 +10,9 @@
 //! - **sla**: each SLA clock that applies to the true attributes is met (passed), breached
 //!   (late), or still running past its target at the end (failed); a clock still within
 //!   its target, or cancelled, is not scored;
-//! - **no-response**: a post whose right route takes no task after its first decision
-//!   (a post to let stand or only monitor) must get no reply; one whose right route has
-//!   such a task must not be let stand;
+//! - **no-response**: a post that needs no reply — no SLA clock started on it and its right
+//!   route takes no task after its first decision (a post to let stand or only monitor) —
+//!   must get no reply; one that needs a reply must not be let stand;
 //! - **notify**: every role the right route tells must be told about the post.
 //!
 //! Ratings (HSEEP's P/S/M/U) over an objective's checks, and over all of them:
@@ -363,8 +363,15 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
     // When not to respond.
     if let Some(r) = &right {
         let first_decision = r.steps.iter().position(|st| st.kind == "decision");
-        let needs_reply =
-            first_decision.is_some_and(|k| r.steps.iter().skip(k + 1).any(|st| st.kind == "task"));
+        // A post needs a reply when an SLA clock started on it, or its right route has
+        // work after its first decision (a task before it is reading the post).
+        let clocked = case
+            .clocks
+            .iter()
+            .any(|c| c.state() != ClockState::NotStarted);
+        let needs_reply = clocked
+            || first_decision
+                .is_some_and(|k| r.steps.iter().skip(k + 1).any(|st| st.kind == "task"));
         let replies: Vec<_> = case
             .acts
             .iter()

@@ -101,6 +101,9 @@ pub struct Action {
     /// `respond`: the reply; other actions: a note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// `respond`/`done`: the task finished, when the post waits at several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
 }
 
 impl Action {
@@ -120,6 +123,7 @@ impl Action {
             speed: None,
             visibility: None,
             text: None,
+            step: None,
         }
     }
 }
@@ -202,8 +206,8 @@ impl DrillClock {
 pub struct Event {
     /// Drill time.
     pub at: DateTime<Utc>,
-    /// `inject`, `contingency`, `system`, `action`, `milestone`, `breach`, `ended` or
-    /// `clock`.
+    /// `inject`, `contingency`, `system`, `action`, `milestone`, `breach`, `released`,
+    /// `ended` or `clock`.
     pub kind: &'static str,
     /// The case concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -664,7 +668,10 @@ impl Session {
                 let target = target.max(t);
                 self.clock.mark(a.at);
                 self.clock.drill_mark = target;
-                self.event(t, "clock", None, a, "jumped to the next inject".into());
+                let local = target
+                    .with_timezone(&self.w.display_zone())
+                    .format("%a %H:%M");
+                self.event(t, "clock", None, a, format!("jumped to {local}"));
                 self.advance(target);
             }
             ActionKind::Publish | ActionKind::Skip => {
@@ -945,6 +952,16 @@ impl Session {
             .collect();
         for k in ready.into_iter().rev() {
             let tok = self.cases[i].tokens.remove(k);
+            let (id, label) = {
+                let n = self.w.node(tok.node);
+                (self.cases[i].id.clone(), n.label().to_string())
+            };
+            self.note(
+                at,
+                "released",
+                Some(&id),
+                format!("{id} leaves \"{label}\""),
+            );
             self.leave(i, tok.node, at, None);
             self.follow(i, tok.node, at);
         }
@@ -1354,7 +1371,21 @@ impl Session {
                 for r in &roles {
                     self.role_exists(r)?;
                 }
-                if let Some(k) = self.token_at(i, |k| matches!(k, NodeKind::Notify { .. })) {
+                // A notify step is passed once every role it names has been told (by this
+                // action or earlier ones); telling others does not pass it.
+                let mut told: Vec<&str> = roles.iter().map(String::as_str).collect();
+                for past in self.cases[i]
+                    .acts
+                    .iter()
+                    .filter(|x| x.kind == ActionKind::Notify)
+                {
+                    told.extend(past.to.iter().map(String::as_str));
+                }
+                let done = self.cases[i].tokens.iter().position(|tok| {
+                    matches!(&self.w.node(tok.node).kind,
+                        NodeKind::Notify { roles: need, .. } if need.iter().all(|r| told.contains(&r.as_str())))
+                });
+                if let Some(k) = done {
                     let tok = self.cases[i].tokens.remove(k);
                     self.leave(i, tok.node, t, Some(&a.by));
                     self.follow(i, tok.node, t);
@@ -1428,11 +1459,27 @@ impl Session {
         t: DateTime<Utc>,
         must: bool,
     ) -> Result<(), String> {
-        // With parallel tasks, the one of the actor's role.
-        let mine = a.role.as_deref().and_then(|r| {
-            self.token_at(i, |k| matches!(k, NodeKind::Task { role, .. } if role == r))
-        });
-        let task = mine.or_else(|| self.token_at(i, |k| matches!(k, NodeKind::Task { .. })));
+        // With parallel tasks: the one named, else the first of the actor's role, else the
+        // first.
+        let task = if let Some(step) = a.step.as_deref() {
+            let k = self.cases[i].tokens.iter().position(|tok| {
+                let n = self.w.node(tok.node);
+                n.id == step && matches!(n.kind, NodeKind::Task { .. })
+            });
+            if k.is_none() {
+                return Err(format!(
+                    "post \"{}\" is not at task \"{step}\"; it is at {}",
+                    self.cases[i].id,
+                    self.cases[i].at.join(", ")
+                ));
+            }
+            k
+        } else {
+            let mine = a.role.as_deref().and_then(|r| {
+                self.token_at(i, |k| matches!(k, NodeKind::Task { role, .. } if role == r))
+            });
+            mine.or_else(|| self.token_at(i, |k| matches!(k, NodeKind::Task { .. })))
+        };
         match task {
             Some(k) => {
                 let tok = self.cases[i].tokens.remove(k);
