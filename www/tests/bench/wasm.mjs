@@ -36,6 +36,29 @@ for (const name of ['smm-fulfilment', 'social-triage']) {
 console.log(times.join('\n'));
 w.free();
 
+// A recorded drill (37 actions) replayed, and one view of it, in the drill module.
+{
+    const drill = await import('../../pkg/flowdrill_drill.js');
+    drill.initSync({ module: readFileSync(new URL('../../pkg/flowdrill_drill_bg.wasm', import.meta.url)) });
+    const repo = (p) => readFileSync(new URL(`../../../${p}`, import.meta.url), 'utf8');
+    const workflow = repo('examples/workflows/social-triage.json');
+    const scenario = repo('examples/drills/viral-video.json');
+    const log = JSON.parse(repo('tests/fixtures/drills/viral-video.good.json'));
+    const replay = [], view = [];
+    for (let i = 0; i < 41; i++) {
+        let t = performance.now();
+        const s = new drill.DrillSession(workflow, scenario);
+        for (const a of log) s.apply(a);
+        replay.push(performance.now() - t);
+        t = performance.now();
+        s.view();
+        view.push(performance.now() - t);
+        s.free();
+    }
+    const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2);
+    console.log(`drill viral-video: replay of ${log.length} actions ${med(replay)} ms, view() ${med(view)} ms`);
+}
+
 // Generated workflows of 1,000 and 10,000 nodes: `FLOWDRILL_BENCH_OUT=/some/dir cargo bench -p
 // flowdrill-core --bench layout` writes them; pass that directory as the first argument.
 const dir = process.argv[2];
