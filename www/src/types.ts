@@ -35,6 +35,29 @@ export type {
   WorkflowNode,
 } from '../pkg/flowdrill_wasm.js';
 
+/** The fire drill's types (the drill module, loaded only with the Drill view). */
+export type {
+  AfterActionReport,
+  BranchView,
+  CaseView,
+  ClockView,
+  ContingencyView,
+  DrillAction,
+  DrillActionKind,
+  DrillCheck,
+  DrillEvent,
+  DrillView,
+  InjectStatus,
+  InjectView,
+  ObjectiveScore,
+  PlanRow,
+  Rating,
+  Scoreboard,
+  StepView,
+  SystemView,
+  Tally,
+} from '../pkg/flowdrill_drill.js';
+
 import type { Attribute, Value, WorkflowDocument } from '../pkg/flowdrill_wasm.js';
 
 /** An attribute as a file may write it: the object form, or a bare list of values. */
