@@ -3,15 +3,20 @@
 use flowdrill_core::Duration;
 use flowdrill_core::business::parse_instant;
 use flowdrill_core::route::{parse_assignment, route_from};
+#[cfg(feature = "app")]
 use flowdrill_core::scenario::Scenario;
+#[cfg(feature = "app")]
 use flowdrill_core::sim::{Progress, SimOptions};
 use flowdrill_core::timeline::{Pace, route_slas, timeline};
 use flowdrill_core::workflow::parse_calendar;
+#[cfg(feature = "app")]
 use js_sys::Function;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{error, json_of, parse_error, relabel, to_js};
+#[cfg(feature = "app")]
+use crate::json_of;
+use crate::{error, parse_error, relabel, to_js};
 
 // A layout is large (a 1,000-node drawing is 250 KB of JSON) and redrawn on every edit, so it
 // crosses as one array of numbers and one string, and a few lines of JavaScript build the
@@ -106,6 +111,7 @@ struct RouteAnswer {
     slas: Option<Vec<flowdrill_core::timeline::RouteSla>>,
 }
 
+#[cfg(feature = "app")]
 /// Runs a simulation with a progress callback: the callback returns `false` to cancel,
 /// and an exception it throws ends the run and is rethrown as it was.
 fn with_progress<T>(
@@ -140,6 +146,7 @@ fn with_progress<T>(
     })
 }
 
+#[cfg(feature = "app")]
 /// Run options, read like a file so that a misspelt field is an error, not ignored.
 fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
     let opts: SimOptions = match json_of(value, "options")? {
@@ -151,6 +158,7 @@ fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsV
     opts.config().map_err(|m| error("options", &m))
 }
 
+#[cfg(feature = "app")]
 fn scenario(value: Option<JsValue>) -> Result<Scenario, JsValue> {
     match json_of(value, "scenario")? {
         None => Ok(Scenario {
@@ -190,6 +198,7 @@ impl Workflow {
         to_js(&self.inner.to_document())
     }
 
+    #[cfg(feature = "app")]
     /// Every finding of `check` (diagnostics as data, errors first).
     #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
     pub fn validate(&self) -> Result<JsValue, JsValue> {
@@ -202,6 +211,7 @@ impl Workflow {
         to_js(&flowdrill_core::validate::validate_structure(&self.inner).diagnostics)
     }
 
+    #[cfg(feature = "app")]
     /// Every distinct route as a decision table.
     #[wasm_bindgen(unchecked_return_type = "RouteTable")]
     pub fn routes(&self) -> Result<JsValue, JsValue> {
@@ -259,6 +269,7 @@ impl Workflow {
         expand_layout(&packed.numbers, &packed.text, &packed.lengths)
     }
 
+    #[cfg(feature = "app")]
     /// Simulates the workflow (with an optional scenario). `onProgress` receives
     /// `{replication, replications, done}` now and then; return `false` from it to cancel.
     #[wasm_bindgen(unchecked_return_type = "SimResult")]
@@ -287,6 +298,7 @@ impl Workflow {
         to_js(&r)
     }
 
+    #[cfg(feature = "app")]
     /// Runs two scenarios on the same random numbers and reports b − a.
     #[wasm_bindgen(unchecked_return_type = "Comparison")]
     pub fn compare(
@@ -311,6 +323,7 @@ impl Workflow {
     }
 }
 
+#[cfg(feature = "app")]
 /// Reads and validates a document: parse errors become one diagnostic.
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
 pub fn check(text: &str) -> Result<JsValue, JsValue> {

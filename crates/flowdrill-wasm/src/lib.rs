@@ -67,6 +67,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| error("internal", "result is not JSON"))
 }
 
+#[cfg(any(feature = "app", feature = "drill"))]
 /// JSON text of a JavaScript value (`None` for `undefined` or `null`).
 fn json_of(value: Option<JsValue>, code: &str) -> Result<Option<String>, JsValue> {
     match value {
@@ -85,9 +86,9 @@ fn relabel(e: &ParseError, code: &str) -> JsValue {
     err
 }
 
-#[cfg(feature = "app")]
+#[cfg(feature = "view")]
 mod app;
-#[cfg(feature = "app")]
+#[cfg(feature = "view")]
 pub use app::*;
 #[cfg(feature = "drill")]
 mod drill;
