@@ -495,3 +495,33 @@ fn done_finishes_the_task_it_names_when_a_post_waits_at_several() {
         "{e}"
     );
 }
+
+#[test]
+fn huge_offsets_and_far_future_clocks_do_not_panic() {
+    let (w, mut sc) = scenario("viral-video");
+    sc.injects[5].at = Some(
+        "99999999999999999s"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    sc.injects[5].expect[0].within = "99999999999999999s"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Session::new(w, sc).unwrap_or_else(|e| panic!("{e}"));
+    let mut start = Action::new(at("2026-03-04T21:30:00Z"), "facilitator", ActionKind::Start);
+    start.speed = Some(60);
+    s.apply(start).unwrap_or_else(|e| panic!("{e}"));
+    // A jump to an inject beyond any calendar, then a wall clock far in the future at ×60.
+    s.apply(Action::new(
+        at("2026-03-04T21:31:00Z"),
+        "facilitator",
+        ActionKind::Jump,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    s.tick(at("9999-12-31T23:59:59Z"));
+    let r = AfterAction::of(&s);
+    assert!(!r.to_markdown().is_empty());
+    assert!(!r.to_html().is_empty());
+    assert!(!event_log_csv(&s).is_empty());
+    let _ = flowdrill_core::drill::DrillView::of(&s);
+}

@@ -51,6 +51,16 @@ impl Duration {
         self.0
     }
 
+    /// `t` plus this duration, saturating at the latest instant a timestamp can hold (a
+    /// duration may be far longer than any calendar reaches).
+    pub fn after(self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        i64::try_from(self.0)
+            .ok()
+            .and_then(chrono::TimeDelta::try_seconds)
+            .and_then(|d| t.checked_add_signed(d))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+    }
+
     /// The length in (fractional) hours.
     pub fn as_hours_f64(self) -> f64 {
         self.0 as f64 / 3600.0

@@ -8,7 +8,7 @@
 //! which is what a deadline promise and an SLA feasibility check need. (The simulator adds
 //! queues and staffing.)
 
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 
 use crate::business::{CalendarError, next_local};
@@ -73,10 +73,7 @@ pub struct TimedStep {
 }
 
 fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
-    t.checked_add_signed(TimeDelta::seconds(
-        i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4_000_000),
-    ))
-    .unwrap_or(t)
+    d.after(t)
 }
 
 fn role_calendar<'w>(w: &'w Workflow, role: &str) -> Option<(&'w str, &'w Calendar)> {

@@ -298,7 +298,7 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
     }
     // Expected actions.
     for e in case.expected() {
-        let due = case.published + chrono::TimeDelta::seconds(e.within.as_secs() as i64);
+        let due = e.within.after(case.published);
         let what = match &e.to {
             Some(to) => format!("{} {to}", e.action.name()),
             None => e.action.name().to_string(),

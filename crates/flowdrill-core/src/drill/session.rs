@@ -192,7 +192,9 @@ impl DrillClock {
             return self.drill_mark;
         }
         let ms = (wall - self.wall_mark).num_milliseconds().max(0);
-        self.drill_mark + TimeDelta::milliseconds(ms.saturating_mul(i64::from(self.speed)))
+        TimeDelta::try_milliseconds(ms.saturating_mul(i64::from(self.speed)))
+            .and_then(|d| self.drill_mark.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     fn mark(&mut self, wall: DateTime<Utc>) {
@@ -441,7 +443,7 @@ enum Due {
 }
 
 fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
-    t + TimeDelta::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2))
+    d.after(t)
 }
 
 fn text_value(v: &serde_json::Value) -> String {
@@ -1616,7 +1618,9 @@ fn surge_time(first: DateTime<Utc>, over: Duration, posts: u32, n: u32) -> DateT
         return first;
     }
     let step = over.as_secs() as f64 / f64::from(posts - 1);
-    first + TimeDelta::milliseconds((step * f64::from(n) * 1000.0).round() as i64)
+    TimeDelta::try_milliseconds((step * f64::from(n) * 1000.0).round() as i64)
+        .and_then(|d| first.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 fn check_speed(s: u32) -> Result<u32, String> {
