@@ -525,3 +525,35 @@ fn huge_offsets_and_far_future_clocks_do_not_panic() {
     assert!(!event_log_csv(&s).is_empty());
     let _ = flowdrill_core::drill::DrillView::of(&s);
 }
+
+#[test]
+fn the_live_score_does_not_fail_what_may_still_be_done() {
+    use flowdrill_core::drill::Score;
+    let mut s = started("viral-video");
+    s.tick(at("2026-03-04T21:30:05Z"));
+    let failed = |s: &Session| {
+        Score::of(s)
+            .checks
+            .into_iter()
+            .filter(|c| c.case == "video" && c.outcome == Outcome::Failed)
+            .map(|c| c.text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        failed(&s),
+        Vec::<String>::new(),
+        "5 minutes in, nothing is late yet"
+    );
+    s.tick(at("2026-03-04T21:30:16Z"));
+    let now = failed(&s);
+    assert!(
+        now.contains(&"notify legal within 15m: not done".to_string()),
+        "{now:?}"
+    );
+    assert!(
+        now.contains(&"route crisis-alert within 10m: not done".to_string()),
+        "{now:?}"
+    );
+    // Who must be told is judged at the end.
+    assert!(!now.iter().any(|t| t.ends_with("never told")), "{now:?}");
+}

@@ -14,18 +14,21 @@ export interface ExampleEntry {
   id: string;
   name: string;
   file: string;
-  /** `workflow` or `benchmark`. */
+  /** `workflow`, `benchmark` or `drill` (drills are offered in the Drill view, not here). */
   kind?: string;
+  /** A drill's workflow file, in the same folder. */
+  workflow?: string;
 }
 
 /**
- * The views, in tab order. A Drill view is one more entry here. Views other than the
- * first load on first use, so the charting code only loads with the Simulate view.
+ * The views, in tab order. Views other than the first load on first use, so the charting
+ * code only loads with the Simulate view and the drill module only with the Drill view.
  */
 export const VIEWS: Array<{ id: string; label: string; load: () => Promise<ViewFactory> }> = [
   { id: 'design', label: 'Design', load: async () => createDesignView },
   { id: 'routes', label: 'Routes', load: () => import('./views/routes').then((m) => m.createRoutesView) },
   { id: 'simulate', label: 'Simulate', load: () => import('./views/simulate').then((m) => m.createSimulateView) },
+  { id: 'drill', label: 'Drill', load: () => import('./views/drill').then((m) => m.createDrillView) },
 ];
 
 export interface AppOptions {
@@ -180,7 +183,8 @@ export class App {
     await loadWasm();
     try {
       const list = JSON.parse(await fetchText(`${EXAMPLES_BASE}index.json`)) as ExampleEntry[];
-      this.examples = Array.isArray(list) ? list : [];
+      // Drill scenarios are not workflows: the Drill view offers them.
+      this.examples = Array.isArray(list) ? list.filter((x) => x.kind !== 'drill') : [];
     } catch (e) {
       console.warn('the example library is not available', e);
       this.examples = [];

@@ -1,5 +1,5 @@
 // The designer: loading, every example, decision coverage, autosave, undo, text safety.
-import { assert, diagnostics, openApp, openExample, pick, screenshot, showView, waitChecked } from './helpers.mjs';
+import { assert, diagnostics, openApp, openExample, pick, screenshot, showView, waitChecked, unnamedControls } from './helpers.mjs';
 
 export const tests = [
   {
@@ -11,7 +11,7 @@ export const tests = [
       assert.deepEqual(await diagnostics(page), []);
       assert.match(await page.textContent('[data-testid=source]'), /social-triage/);
       const tabs = await page.$$eval('[role=tab]', (els) => els.map((e) => e.textContent));
-      assert.deepEqual(tabs, ['Design', 'Routes', 'Simulate']);
+      assert.deepEqual(tabs, ['Design', 'Routes', 'Simulate', 'Drill']);
       assert.ok((await page.$$('.graph .node')).length > 30, 'the diagram has its nodes');
       // Select a node so the properties panel shows in the screenshot.
       await page.click('.graph [data-node=screen]');
@@ -178,15 +178,7 @@ export const tests = [
       await page.keyboard.press('Home');
       await page.waitForSelector('[data-panel=design]:not([hidden])');
       // Every button and field has an accessible name.
-      const unnamed = await page.$$eval('.fd-app button, .fd-app select, .fd-app input:not([type=file]), .fd-app textarea', (els) =>
-        els
-          .filter((e) => !e.closest('[hidden]'))
-          .filter((e) => {
-            const label = e.getAttribute('aria-label') || (e.id && document.querySelector(`label[for="${e.id}"]`)) || e.closest('label') || (e.tagName === 'BUTTON' && e.textContent.trim());
-            return !label;
-          })
-          .map((e) => e.outerHTML.slice(0, 80)),
-      );
+      const unnamed = await unnamedControls(page, '.fd-app');
       assert.deepEqual(unnamed, []);
     },
   },

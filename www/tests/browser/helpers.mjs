@@ -69,3 +69,17 @@ export async function simOptions(page, { horizon, replications, seed, warmup }) 
   if (replications !== undefined) await page.fill('[data-field=replications]', String(replications));
   if (seed !== undefined) await page.fill('[data-field=seed]', String(seed));
 }
+
+/** The visible buttons and fields under `scope` that have no accessible name (should be none). */
+export async function unnamedControls(page, scope) {
+  const sel = ['button', 'select', 'input:not([type=file])', 'textarea'].map((t) => `${scope} ${t}`).join(', ');
+  return page.$$eval(sel, (els) =>
+    els
+      .filter((e) => !e.closest('[hidden]'))
+      .filter((e) => {
+        const label = e.getAttribute('aria-label') || (e.id && document.querySelector(`label[for="${e.id}"]`)) || e.closest('label') || (e.tagName === 'BUTTON' && e.textContent.trim());
+        return !label;
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+}

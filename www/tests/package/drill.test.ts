@@ -1,26 +1,11 @@
 // Fire drills through the drill module (www/pkg/flowdrill_drill.js): the recorded logs
 // replay to the same reports as natively, errors are Error objects, memory is freed.
 
-import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, test } from 'vitest';
-import { DrillSession, initSync } from '../../pkg/flowdrill_drill.js';
+import { describe, expect, test } from 'vitest';
+import { DrillSession } from '../../pkg/flowdrill_drill.js';
 import type { DrillAction, FlowdrillError } from '../../pkg/flowdrill_drill.js';
+import { bad, drillModule as drill, good, scenario, session, workflow } from './drillFixtures';
 import { repoFile, thrown } from './load';
-
-const drill = initSync({ module: readFileSync(new URL('../../pkg/flowdrill_drill_bg.wasm', import.meta.url)) });
-
-const workflow = repoFile('examples/workflows/social-triage.json');
-const scenario = repoFile('examples/drills/viral-video.json');
-const good = JSON.parse(repoFile('tests/fixtures/drills/viral-video.good.json')) as DrillAction[];
-const bad = JSON.parse(repoFile('tests/fixtures/drills/viral-video.bad.json')) as DrillAction[];
-
-const sessions: DrillSession[] = [];
-function session(): DrillSession {
-    const s = new DrillSession(workflow, scenario);
-    sessions.push(s);
-    return s;
-}
-afterAll(() => sessions.forEach((s) => s.free()));
 
 function replay(log: DrillAction[]): DrillSession {
     const s = session();

@@ -34,3 +34,4 @@ export function thrown(f: () => unknown): unknown {
     }
     throw new Error('expected an error, but the call returned');
 }
+

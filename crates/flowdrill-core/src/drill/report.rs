@@ -121,13 +121,19 @@ impl AfterAction {
         }
         let met = count("sla", Outcome::Passed);
         if met > 0 {
-            strengths.push(format!("{met} SLA clocks met their target"));
+            strengths.push(if met == 1 {
+                "1 SLA clock met its target".to_string()
+            } else {
+                format!("{met} SLA clocks met their target")
+            });
         }
         let quiet = count("no-response", Outcome::Passed);
         if quiet > 0 {
-            strengths.push(format!(
-                "{quiet} posts the workflow says to leave were left unanswered"
-            ));
+            strengths.push(if quiet == 1 {
+                "1 post the workflow says to leave was left unanswered".to_string()
+            } else {
+                format!("{quiet} posts the workflow says to leave were left unanswered")
+            });
         }
         let problems: Vec<&Check> = score
             .checks
@@ -431,7 +437,7 @@ fn plan_row(s: &Session, c: &Check) -> PlanRow {
             c.role.clone().unwrap_or(holder),
         ),
         "expected" => (
-            format!("Practise it until it is done in time: {}", c.text),
+            "Rehearse this step with the role until it is done within its time".into(),
             c.role.clone().unwrap_or(holder),
         ),
         "sla" => (

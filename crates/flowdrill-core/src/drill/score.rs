@@ -283,7 +283,10 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
             )
         });
     }
-    if !case.is_closed() {
+    // While a drill runs, what may still be done is not scored yet: a post still waiting
+    // at a decision, an expected action before its time, a role not told yet.
+    let settled = s.ended().is_some() || case.is_closed();
+    if s.ended().is_some() && !case.is_closed() {
         for node in &case.at {
             if w.node_by_id(node)
                 .is_some_and(|n| matches!(n.kind, crate::model::NodeKind::Decision { .. }))
@@ -308,6 +311,7 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
             .iter()
             .find(|a| a.kind == e.action && target_matches(a, e.to.as_deref()));
         let c = match done {
+            None if !settled && end <= due => continue,
             Some(a) => {
                 let took = a.at - case.published;
                 let outcome = if a.at <= due {
@@ -380,7 +384,8 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
         let stood = case.acts.iter().find(|a| a.kind == ActionKind::LetStand);
         if !needs_reply {
             let c = match replies.first() {
-                Some(a) => Check {
+                None if !settled => None,
+                Some(a) => Some(Check {
                     by: Some(a.by.clone()),
                     role: a.role.clone(),
                     at: Some(a.at),
@@ -389,14 +394,14 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
                         "replied to a post the workflow says to leave unanswered".into(),
                         Outcome::Failed,
                     )
-                },
-                None => check(
+                }),
+                None => Some(check(
                     "no-response",
                     "left unanswered, as the workflow says".into(),
                     Outcome::Passed,
-                ),
+                )),
             };
-            out.push(c);
+            out.extend(c);
         } else if let Some(a) = stood {
             out.push(Check {
                 by: Some(a.by.clone()),
@@ -422,6 +427,7 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
                     .iter()
                     .find(|a| a.kind == ActionKind::Notify && a.to.iter().any(|x| x == role));
                 out.push(match told {
+                    None if !settled => continue,
                     Some(a) => Check {
                         by: Some(a.by.clone()),
                         role: a.role.clone(),
