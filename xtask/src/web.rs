@@ -34,13 +34,19 @@ struct WasmModule {
     what: &'static str,
 }
 
-/// The modules: the app's (loaded by every page) and the drill's (loaded when a drill
-/// opens), each under the same gzip budget.
-const MODULES: [WasmModule; 2] = [
+/// The modules: the app's (loaded by every page of the app), the widget's small one for
+/// its view and assistant modes, and the drill's (loaded when a drill opens), each under the
+/// same gzip budget.
+const MODULES: [WasmModule; 3] = [
     WasmModule {
         name: "flowdrill_wasm",
         features: "app",
         what: "designer, routes and simulator",
+    },
+    WasmModule {
+        name: "flowdrill_view",
+        features: "view",
+        what: "the widget's view and assistant: load, lay out, route, deadlines",
     },
     WasmModule {
         name: "flowdrill_drill",
@@ -53,6 +59,8 @@ const MODULES: [WasmModule; 2] = [
 const WWW: &str = "www";
 const PKG: &str = "www/pkg";
 const WWW_DIST: &str = "www/dist";
+/// What `npm run build:widget` writes: the embeddable element and its modules.
+const WIDGET_DIST: &str = "www/dist-widget";
 /// The static site `cargo xtask dist` leaves at the workspace root.
 const DIST: &str = "dist";
 
@@ -543,6 +551,31 @@ impl Runner {
         self.step("vite build", self.npm(&["run", "build"]))
     }
 
+    /// `npm run build:widget`: the `<flow-drill>` element into `www/dist-widget`.
+    fn widget_build(&self) -> Result<(), TaskError> {
+        self.step("widget build", self.npm(&["run", "build:widget"]))
+    }
+
+    /// The widget as a folder to drop into any site (`dist/widget/`) and as an npm package
+    /// (`dist/npm/`, with the `package.json` the widget build writes, whose `exports` name
+    /// the element and its types).
+    fn widget_dist(&self, dist: &Path) -> Result<(), TaskError> {
+        let built = self.root.join(WIDGET_DIST);
+        let drop_in = dist.join("widget");
+        copy_tree(&built, &drop_in)?;
+        // The build writes the package's package.json; the drop-in folder has no use for it.
+        let manifest = drop_in.join("package.json");
+        fs::remove_file(&manifest).map_err(|e| TaskError::io("remove", &manifest, e))?;
+        copy_tree(&built, &dist.join("npm"))?;
+        let (bytes, files) = tree_size(&drop_in);
+        println!(
+            "==> {DIST}/widget/: the drop-in <flow-drill> element, {files} files, {}; \
+             {DIST}/npm/: the same as an npm package",
+            sizes::human(bytes)
+        );
+        Ok(())
+    }
+
     /// `wasm`, the budget, then `vite build`.
     pub(crate) fn build(&self) -> Result<(), TaskError> {
         let modules = self.wasm()?;
@@ -567,9 +600,11 @@ impl Runner {
     /// Builds, then copies `www/dist` to `dist/` at the workspace root.
     pub(crate) fn dist(&self) -> Result<(), TaskError> {
         self.build()?;
+        self.widget_build()?;
         let (from, to) = (self.root.join(WWW_DIST), self.root.join(DIST));
         remove_dir(&to)?;
         copy_tree(&from, &to)?;
+        self.widget_dist(&to)?;
         let (bytes, files) = tree_size(&to);
         let module = to.join("assets");
         let wasm_files = fs::read_dir(&module)
@@ -607,6 +642,7 @@ impl Runner {
 
         let built = if www.join("index.html").is_file() {
             self.vite_build()?;
+            self.widget_build()?;
             true
         } else {
             println!("==> no www/index.html yet; skipping `npm run build`");
@@ -656,6 +692,7 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use std::time::Duration;
 
     #[test]

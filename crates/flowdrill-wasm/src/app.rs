@@ -180,6 +180,7 @@ impl Workflow {
             .map_err(|e| parse_error(&e))
     }
 
+    #[cfg(feature = "app")]
     /// The document as pretty-printed JSON.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> String {
@@ -192,6 +193,7 @@ impl Workflow {
         self.inner.id.clone()
     }
 
+    #[cfg(feature = "app")]
     /// The document as an object.
     #[wasm_bindgen(unchecked_return_type = "WorkflowDocument")]
     pub fn document(&self) -> Result<JsValue, JsValue> {

@@ -1,0 +1,366 @@
+/**
+ * `<flow-drill>`: a team's workflow on any page, with no server and no build step.
+ *
+ *   <script type="module" src="https://intranet.example/flowdrill/flowdrill-widget.js"></script>
+ *   <flow-drill src="social-triage.json" mode="assistant"></flow-drill>
+ *
+ * The workflow comes from the `workflow` property (an object or JSON text), else from a
+ * `<script type="application/json">` inside the element, else from `src` (a URL, resolved
+ * against the page). `mode` is `view` (the default), `assistant`, `simulate`, `drill` or
+ * `edit`; `theme` is `light` (the default), `dark` or `auto`; `lang` sets the language of
+ * dates and the element's `lang`, and the `labels` property overrides any UI text.
+ *
+ * Events (CustomEvent, bubbling and composed, so `document.addEventListener` hears them):
+ * `validation` (`{diagnostics, error, workflow}`) after every load, `route-changed`
+ * (`{attributes, start, route, deadlines, at}`) in the assistant, `drill-ended`
+ * (`{report}`) in drill mode and `change` (`{document, text}`) in edit mode.
+ *
+ * Everything is drawn in an open shadow root. The view and assistant modes use the small
+ * WebAssembly module; the other modes fetch the app's views and modules on first use.
+ */
+import type { Diagnostic } from '../types';
+import { mountAssistant } from './assistant';
+import { loadCore } from './core';
+import { EN, type Labels, fill, labelTable } from './labels';
+import { type Loaded, type ModeContext, type Mounted, type WidgetError, coreError, errorBox } from './shared';
+import { mountView } from './viewMode';
+import css from './widget.css?inline';
+
+export const MODES = ['view', 'assistant', 'simulate', 'drill', 'edit'] as const;
+export type FlowDrillMode = (typeof MODES)[number];
+
+const APP_MODES = new Set<string>(['simulate', 'drill', 'edit']);
+
+/** What the `validation` event tells. */
+export interface ValidationDetail {
+  /** The structural findings (empty when the workflow could not be read). */
+  diagnostics: Diagnostic[];
+  /** Why the workflow could not be loaded or read; `null` when it was. */
+  error: WidgetError | null;
+  /** The workflow's id, when it was read. */
+  workflow: string | null;
+}
+
+export class FlowDrillElement extends HTMLElement {
+  static get observedAttributes(): string[] {
+    return ['src', 'mode', 'theme', 'lang', 'start'];
+  }
+
+  readonly #shadow: ShadowRoot;
+  readonly #frame: HTMLDivElement;
+  #workflow: unknown = undefined;
+  #labelOverrides: Partial<Labels> | undefined = undefined;
+  #loaded: Loaded | null = null;
+  #error: WidgetError | null = null;
+  #mounted: Mounted | null = null;
+  /** Bumped by every load and mount: an answer for an older one is dropped. */
+  #generation = 0;
+  #pending: 'load' | 'mount' | null = null;
+  #scheduled = false;
+  /** A load (fetch) is under way: it mounts with the attributes as they are when it ends. */
+  #loading = false;
+  #docId: string | null = null;
+
+  constructor() {
+    super();
+    this.#shadow = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = css;
+    this.#frame = document.createElement('div');
+    this.#frame.className = 'fd-root';
+    this.#frame.setAttribute('part', 'frame');
+    this.#shadow.append(style, this.#frame);
+  }
+
+  connectedCallback(): void {
+    // Properties set before the element was defined shadow the accessors: move them over.
+    for (const p of ['workflow', 'labels'] as const) {
+      if (Object.prototype.hasOwnProperty.call(this, p)) {
+        const v = (this as unknown as Record<string, unknown>)[p];
+        delete (this as unknown as Record<string, unknown>)[p];
+        (this as unknown as Record<string, unknown>)[p] = v;
+      }
+    }
+    this.#applyTheme();
+    if (!this.#loaded && !this.#error) this.#schedule('load');
+  }
+
+  disconnectedCallback(): void {
+    // Moving the element keeps its state; removing it for good frees the engine's memory
+    // once the current task is over and it is still out of the page.
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.#unmount();
+      this.#loaded = null;
+      this.#error = null;
+      this.#generation++;
+    });
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value) return;
+    if (name === 'theme') this.#applyTheme();
+    else if (name === 'src') this.#schedule('load');
+    else this.#schedule('mount');
+  }
+
+  /** The workflow: a document object or its JSON text (takes precedence over `src`). */
+  get workflow(): unknown {
+    return this.#workflow;
+  }
+  set workflow(v: unknown) {
+    this.#workflow = v === null ? undefined : v;
+    this.#schedule('load');
+  }
+
+  /** UI text overrides, by key (see the English table `FlowDrillElement.defaultLabels`). */
+  get labels(): Partial<Labels> {
+    return { ...this.#labelOverrides };
+  }
+  set labels(v: Partial<Labels> | null | undefined) {
+    this.#labelOverrides = v ?? undefined;
+    this.#schedule('mount');
+  }
+
+  /** The English UI text, by key. */
+  static get defaultLabels(): Labels {
+    return { ...EN };
+  }
+
+  get src(): string {
+    return this.getAttribute('src') ?? '';
+  }
+  set src(v: string) {
+    this.setAttribute('src', v);
+  }
+
+  get mode(): FlowDrillMode {
+    const m = (this.getAttribute('mode') ?? 'view').trim().toLowerCase();
+    return (MODES as readonly string[]).includes(m) ? (m as FlowDrillMode) : 'view';
+  }
+  set mode(v: FlowDrillMode) {
+    this.setAttribute('mode', v);
+  }
+
+  get theme(): 'light' | 'dark' | 'auto' {
+    const t = this.getAttribute('theme');
+    return t === 'dark' || t === 'auto' ? t : 'light';
+  }
+  set theme(v: 'light' | 'dark' | 'auto') {
+    this.setAttribute('theme', v);
+  }
+
+  /** The start node the assistant routes from (needed only with several start nodes). */
+  get start(): string | null {
+    return this.getAttribute('start');
+  }
+  set start(v: string | null) {
+    if (v === null) this.removeAttribute('start');
+    else this.setAttribute('start', v);
+  }
+
+  /** The workflow's JSON text as loaded, or `null` while loading or after an error. */
+  get workflowText(): string | null {
+    return this.#loaded?.text ?? null;
+  }
+
+  /** Why the widget shows no workflow, or `null`. */
+  get error(): WidgetError | null {
+    return this.#error;
+  }
+
+  /** Loads the workflow again (from `src`, the inline script or the property). */
+  reload(): void {
+    this.#schedule('load');
+  }
+
+  // ---- loading and mounting -----------------------------------------------------------
+
+  #schedule(what: 'load' | 'mount'): void {
+    if (what === 'load' || this.#pending === null) this.#pending = what;
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      const p = this.#pending;
+      this.#pending = null;
+      if (!this.isConnected || p === null) return;
+      if (p === 'load') void this.#load();
+      else if (this.#loading) return;
+      else if (this.#loaded) void this.#mount();
+      else if (this.#error && this.#error.kind !== 'config') this.#showError(this.#error, false);
+      else void this.#load();
+    });
+  }
+
+  get #labelsNow(): Labels {
+    return labelTable(this.#labelOverrides);
+  }
+
+  get #lang(): string {
+    return this.getAttribute('lang') || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+  }
+
+  #applyTheme(): void {
+    const t = this.theme;
+    const dark = t === 'dark' || (t === 'auto' && globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches === true);
+    this.#frame.classList.toggle('fd-dark', dark);
+  }
+
+  #unmount(): void {
+    const m = this.#mounted;
+    this.#mounted = null;
+    if (m) {
+      try {
+        m.dispose();
+      } catch (e) {
+        console.warn('flowdrill: dispose failed', e);
+      }
+    }
+  }
+
+  #busy(text: string): void {
+    this.#unmount();
+    this.#frame.classList.remove('fd-app-frame');
+    const p = document.createElement('p');
+    p.className = 'fd-loading';
+    p.setAttribute('role', 'status');
+    p.textContent = text;
+    this.#frame.replaceChildren(p);
+    this.setAttribute('aria-busy', 'true');
+  }
+
+  async #load(): Promise<void> {
+    const gen = ++this.#generation;
+    const labels = this.#labelsNow;
+    this.#loaded = null;
+    this.#error = null;
+    this.#docId = null;
+    this.#busy(labels.loading);
+    let loaded: Loaded;
+    this.#loading = true;
+    try {
+      loaded = await this.#source(labels);
+    } catch (e) {
+      if (gen !== this.#generation) return;
+      this.#loading = false;
+      this.#error = isWidgetError(e) ? e : { ...coreError(e), kind: 'fetch' };
+      this.#showError(this.#error, true);
+      return;
+    }
+    if (gen !== this.#generation) return;
+    this.#loading = false;
+    this.#loaded = loaded;
+    await this.#mount();
+  }
+
+  /** The workflow's text and where it came from. */
+  async #source(labels: Labels): Promise<Loaded> {
+    const w = this.#workflow;
+    if (w !== undefined) return { text: typeof w === 'string' ? w : JSON.stringify(w), source: 'property' };
+    const script = [...this.children].find((c): c is HTMLScriptElement => c instanceof HTMLScriptElement && /json/i.test(c.type));
+    if (script) return { text: script.textContent ?? '', source: 'inline' };
+    const src = this.getAttribute('src');
+    if (!src) throw { kind: 'config', code: 'no-source', message: labels.noSource } satisfies WidgetError;
+    const url = new URL(src, document.baseURI).href;
+    let res: Response;
+    try {
+      res = await fetch(url);
+    } catch (e) {
+      throw { kind: 'fetch', code: 'network', message: fill(labels.errorNetwork, { url: src, message: e instanceof Error ? e.message : String(e) }), source: url } satisfies WidgetError;
+    }
+    if (!res.ok) {
+      throw { kind: 'fetch', code: String(res.status), message: fill(labels.errorFetch, { url: src, status: `${res.status} ${res.statusText}`.trim() }), source: url } satisfies WidgetError;
+    }
+    return { text: await res.text(), source: url };
+  }
+
+  async #mount(): Promise<void> {
+    const loaded = this.#loaded;
+    if (!loaded) return;
+    const gen = ++this.#generation;
+    const labels = this.#labelsNow;
+    const mode = this.mode;
+    const asked = (this.getAttribute('mode') ?? 'view').trim().toLowerCase();
+    if (!(MODES as readonly string[]).includes(asked)) {
+      this.#error = { kind: 'config', code: 'mode', message: fill(labels.errorMode, { mode: asked }) };
+      this.#showError(this.#error, true);
+      return;
+    }
+    this.#error = null;
+    this.#frame.setAttribute('lang', this.#lang);
+    this.#busy(APP_MODES.has(mode) ? labels.loadingApp : labels.loading);
+    const ctx: ModeContext = {
+      loaded,
+      labels,
+      lang: this.#lang,
+      root: this.#shadow,
+      start: this.getAttribute('start'),
+      emit: (type, detail) => {
+        if (gen === this.#generation) this.#emit(type, detail);
+      },
+      validated: (diagnostics) => {
+        if (gen !== this.#generation) return;
+        this.#docId = workflowId(loaded.text);
+        this.#emit('validation', { diagnostics, error: null, workflow: this.#docId } satisfies ValidationDetail);
+      },
+      fail: (error) => {
+        if (gen !== this.#generation) return;
+        this.#generation++;
+        this.#error = error;
+        this.#showError(error, true);
+      },
+    };
+    let mounted: Mounted;
+    try {
+      if (APP_MODES.has(mode)) {
+        const m = await import('./appModes');
+        if (gen !== this.#generation) return;
+        mounted = await m.mountAppMode(mode as 'simulate' | 'drill' | 'edit', ctx);
+      } else {
+        await loadCore();
+        if (gen !== this.#generation) return;
+        mounted = mode === 'assistant' ? mountAssistant(ctx) : mountView(ctx);
+      }
+    } catch (e) {
+      if (gen !== this.#generation) return;
+      ctx.fail({ ...coreError(e), kind: 'engine' });
+      return;
+    }
+    if (gen !== this.#generation) {
+      mounted.dispose();
+      return;
+    }
+    this.#mounted = mounted;
+    this.#frame.classList.toggle('fd-app-frame', APP_MODES.has(mode));
+    this.#frame.replaceChildren(mounted.el);
+    this.removeAttribute('aria-busy');
+    mounted.shown?.();
+  }
+
+  #showError(error: WidgetError, announce: boolean): void {
+    this.#unmount();
+    this.#frame.classList.remove('fd-app-frame');
+    this.#frame.replaceChildren(errorBox(error, this.#labelsNow));
+    this.removeAttribute('aria-busy');
+    if (announce) this.#emit('validation', { diagnostics: [], error, workflow: null } satisfies ValidationDetail);
+  }
+
+  #emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+function isWidgetError(e: unknown): e is WidgetError {
+  return !!e && typeof e === 'object' && 'kind' in e && 'message' in e && !(e instanceof Error);
+}
+
+/** The `id` of a workflow's JSON text, if it has one. */
+function workflowId(text: string): string | null {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
