@@ -1132,4 +1132,7 @@ export interface FlowdrillError extends Error {
     column?: number;
     /** For `drill` errors of an action: its position in the log. */
     index?: number;
+    /** For a `route` error of a case not decided yet: the decision and the attribute it needs. */
+    decision?: string;
+    attribute?: string;
 }

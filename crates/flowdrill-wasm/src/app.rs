@@ -11,6 +11,7 @@ use flowdrill_core::timeline::{Pace, route_slas, timeline};
 use flowdrill_core::workflow::parse_calendar;
 #[cfg(feature = "app")]
 use js_sys::Function;
+use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -244,8 +245,15 @@ impl Workflow {
         let w = &self.inner;
         let case = parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| error("route", &e.to_string()))?;
-        let route =
-            route_from(w, start.as_deref(), &case).map_err(|e| error("route", &e.to_string()))?;
+        let route = route_from(w, start.as_deref(), &case).map_err(|e| {
+            let err = error("route", &e.to_string());
+            // A case not decided yet: which decision needs which attribute, as data.
+            if let flowdrill_core::RouteError::MissingAttribute { decision, attr, .. } = &e {
+                let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
+                let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
+            }
+            err
+        })?;
         let (timeline, slas) = match at {
             None => (None, None),
             Some(at) => {

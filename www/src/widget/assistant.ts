@@ -130,11 +130,14 @@ export function mountAssistant(ctx: ModeContext): Mounted {
       return { kind: 'done', answer: wf.route(caseOf(), start, at), at };
     } catch (e) {
       const err = coreError(e);
+      // The core names the decision and the attribute it needs on the error; the message
+      // says the same in words for older builds.
+      const raw = (e && typeof e === 'object' ? e : {}) as { decision?: unknown; attribute?: unknown };
       const m = err.code === 'route' ? NEEDS.exec(err.message) : null;
-      const attr = m?.[2];
+      const attr = typeof raw.attribute === 'string' ? raw.attribute : m?.[2];
+      const decision = typeof raw.decision === 'string' ? raw.decision : m?.[1];
       const a = attr ? attrs.get(attr) : undefined;
-      if (!m || !attr || !a) return { kind: 'error', message: err.message };
-      const decision = m[1]!;
+      if (!attr || !decision || !a) return { kind: 'error', message: err.message };
       return {
         kind: 'ask',
         q: {

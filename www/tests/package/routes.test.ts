@@ -90,6 +90,14 @@ describe('route', () => {
             expect(e.code).toBe(code);
         }
     });
+
+    test('a case not decided yet names, as data, the decision and the attribute it needs', () => {
+        const e = thrown(() => triage.route({ asker: 'customer' })) as FlowdrillError;
+        expect(e.code).toBe('route');
+        expect(e.decision).toBe('screen');
+        expect(e.attribute).toBe('situation');
+        expect(e.message).toContain('needs attribute "situation"');
+    });
 });
 
 describe('routes', () => {
