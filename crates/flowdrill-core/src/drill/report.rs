@@ -526,11 +526,19 @@ struct Row {
     lifecycle: &'static str,
 }
 
+/// A CSV field: quoted when it holds a separator, a quote or a line break; and a field that
+/// a spreadsheet would take for a formula (`=`, `+`, `-`, `@` first: participants type
+/// names and tags) gets a leading `'`.
 fn csv(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -615,5 +623,20 @@ fn state_name(s: crate::clock::ClockState) -> &'static str {
         Met => "met",
         Breached => "breached",
         Cancelled => "cancelled",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv("plain"), "plain");
+        assert_eq!(csv("a, b"), "\"a, b\"");
+        assert_eq!(csv("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv("@alice"), "'@alice");
+        assert_eq!(csv("+1"), "'+1");
     }
 }
