@@ -986,6 +986,7 @@ export function createDrillView(ctx: ViewContext): View {
       replace(reportEl, h('p', { class: 'error' }, `The report could not be made: ${errorText(e)}`));
       return;
     }
+    ctx.onDrillEnded?.(r);
     const base = slug(r.scenario || r.title);
     const dl = (label: string, testid: string, f: () => void) => button(label, f, { 'data-testid': testid, 'data-action': testid });
     const plan = r.plan;

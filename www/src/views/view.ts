@@ -7,6 +7,8 @@ export interface ViewContext {
   announce(message: string, tone?: 'info' | 'error'): void;
   /** The root the app is mounted in (an element or a shadow root): query only inside it. */
   root: Document | ShadowRoot;
+  /** The Drill view calls this once per drill when the drill ends, with its report. */
+  onDrillEnded?(report: import('../types').AfterActionReport): void;
 }
 
 export interface View {

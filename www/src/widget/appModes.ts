@@ -7,10 +7,7 @@
  */
 import appCss from '../styles.css?inline';
 import { button, h } from '../dom';
-import { loadDrill, loadSaved } from '../drillClient';
-import { replayInto } from '../drillModel';
 import { Store } from '../state';
-import type { AfterActionReport } from '../types';
 import type { View, ViewFactory } from '../views/view';
 import { isTyping } from '../views/view';
 import { Workflow, loadWasm } from '../wasm';
@@ -23,20 +20,6 @@ const FACTORIES: Record<AppMode, () => Promise<ViewFactory>> = {
   drill: () => import('../views/drill').then((m) => m.createDrillView),
   edit: () => import('../views/design').then((m) => m.createDesignView),
 };
-
-/** The after-action report of the drill saved in this browser (the Drill view keeps it). */
-async function savedReport(): Promise<AfterActionReport | null> {
-  const saved = loadSaved();
-  if (!saved) return null;
-  const { DrillSession } = await loadDrill();
-  const session = new DrillSession(saved.workflow, saved.scenario);
-  try {
-    replayInto(session, saved.log);
-    return session.report();
-  } finally {
-    session.free();
-  }
-}
 
 export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mounted> {
   const { loaded, labels } = ctx;
@@ -79,7 +62,12 @@ export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mou
       status.className = 'status';
     }, tone === 'error' ? 12000 : 5000);
   };
-  const view: View = factory({ store, announce, root: ctx.root });
+  const view: View = factory({
+    store,
+    announce,
+    root: ctx.root,
+    onDrillEnded: (report) => ctx.emit('drill-ended', { report }),
+  });
   const panel = h('section', { class: 'view-panel', 'aria-label': mode }, view.el);
   const parts: Array<HTMLElement> = [];
   if (mode === 'edit') {
@@ -115,25 +103,6 @@ export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mou
   const style = h('style', null, appCss + extraCss);
   const el = h('div', { class: 'fd-app-mode' }, style, app);
 
-  // The drill's end: the Drill view shows its report; the report itself is rebuilt from
-  // the drill it saved (the view offers no hook of its own).
-  let observer: MutationObserver | null = null;
-  if (mode === 'drill') {
-    let reported = '';
-    observer = new MutationObserver(() => {
-      if (!view.el.querySelector('[data-testid=report-overall]')) return;
-      const run = view.el.dataset.run ?? '';
-      if (run === reported) return;
-      reported = run;
-      savedReport().then(
-        (report) => {
-          if (report) ctx.emit('drill-ended', { report });
-        },
-        (e: unknown) => console.warn('flowdrill: the drill report could not be made', e),
-      );
-    });
-    observer.observe(view.el, { childList: true, subtree: true });
-  }
 
   ctx.validated(store.loadError ? store.diagnostics : structure);
   return {
@@ -142,7 +111,6 @@ export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mou
       view.show();
     },
     dispose() {
-      observer?.disconnect();
       clearTimeout(statusTimer);
       view.hide();
       store.dispose();
