@@ -557,3 +557,34 @@ fn the_live_score_does_not_fail_what_may_still_be_done() {
     // Who must be told is judged at the end.
     assert!(!now.iter().any(|t| t.ends_with("never told")), "{now:?}");
 }
+
+#[test]
+fn closing_a_post_at_a_decision_does_not_pick_one_of_its_branches() {
+    let mut s = started("viral-video");
+    // The fan's post waits at the task before "screen"; a close there is not a route.
+    s.tick(at("2026-03-04T21:30:41Z"));
+    let mut to = act(41, ActionKind::Route, "fan");
+    to.to = Some("what-situation".into());
+    s.apply(to).unwrap_or_else(|e| panic!("{e}"));
+    s.apply(act(42, ActionKind::Close, "fan"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fan = s
+        .cases()
+        .iter()
+        .find(|c| c.id == "fan")
+        .unwrap_or_else(|| panic!("no fan"));
+    assert_eq!(fan.outcome.as_deref(), Some("closed"));
+    assert!(!fan.visits.iter().any(|v| v.node == "let-stand"));
+    // At a task whose only way on is an end, close takes the workflow's end.
+    let mut media = act(43, ActionKind::Route, "journalist");
+    media.to = Some("media-desk".into());
+    s.apply(media).unwrap_or_else(|e| panic!("{e}"));
+    s.apply(act(44, ActionKind::Close, "journalist"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let j = s
+        .cases()
+        .iter()
+        .find(|c| c.id == "journalist")
+        .unwrap_or_else(|| panic!("no journalist"));
+    assert_eq!(j.outcome.as_deref(), Some("media-handled"));
+}

@@ -1402,14 +1402,19 @@ impl Session {
                 } else {
                     "let-stand"
                 };
-                // An end right after the step it is at gives the workflow's outcome.
+                // A step whose only way on is an end gives the workflow's outcome (a
+                // decision does not: closing is not choosing one of its branches).
                 let end = self.cases[i].tokens.iter().find_map(|tok| {
-                    self.w.outgoing(tok.node).into_iter().find_map(|(_, n, _)| {
-                        match &self.w.node(n).kind {
-                            NodeKind::End { outcome } => Some((tok.node, n, outcome.clone())),
+                    if matches!(self.w.node(tok.node).kind, NodeKind::Decision { .. }) {
+                        return None;
+                    }
+                    match self.w.outgoing(tok.node).as_slice() {
+                        [(_, n, _)] => match &self.w.node(*n).kind {
+                            NodeKind::End { outcome } => Some((tok.node, *n, outcome.clone())),
                             _ => None,
-                        }
-                    })
+                        },
+                        _ => None,
+                    }
                 });
                 match end {
                     Some((from, n, _)) if a.kind == ActionKind::Close => {
