@@ -80,9 +80,12 @@ export const tests = [
       const tabs = await page.$$eval('[role=tab]', (els) => els.map((e) => e.textContent));
       assert.deepEqual(tabs, ['Design', 'Routes', 'Simulate', 'Drill']);
 
+      // The drill module loads with the Drill view (waited for: the scenario list can be
+      // ready before the module's request starts).
+      const drillWasm = page.waitForRequest((r) => /flowdrill_drill.*\.wasm/.test(r.url()), { timeout: 30_000 });
       await showView(page, 'drill');
       await page.waitForSelector(`${DRILL} [data-field=drill-scenario] option[value=viral-video]`, { state: 'attached' });
-      assert.ok(requests.some((u) => /flowdrill_drill.*\.wasm/.test(u)), 'the drill module loads with the Drill view');
+      await drillWasm;
       await loadDrill(page, 'viral-video');
       assert.match(await page.textContent('.drill-title'), /A complaint video goes viral/);
       // Before the start: every inject pending, the clock at the scenario's start.
