@@ -130,3 +130,43 @@ pub fn describe_routes(table: &RouteTable) -> String {
     }
     out
 }
+
+/// A drill scenario from `examples/drills/` (e.g. `"viral-video"`) and the workflow it
+/// names, panicking with the parse error when either does not read.
+pub fn drill(name: &str) -> (Workflow, flowdrill_core::drill::DrillScenario) {
+    let path = workspace_root()
+        .join("examples")
+        .join("drills")
+        .join(format!("{name}.json"));
+    let s = flowdrill_core::drill::DrillScenario::from_json(&read(&path))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let wf = path.parent().unwrap_or(&path).join(&s.workflow);
+    let w = Workflow::from_json(&read(&wf)).unwrap_or_else(|e| panic!("{}: {e}", wf.display()));
+    (w, s)
+}
+
+/// A recorded action log from `tests/fixtures/drills/` (e.g. `"viral-video.good"`).
+pub fn drill_log(name: &str) -> Vec<flowdrill_core::drill::Action> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("drills")
+        .join(format!("{name}.json"));
+    flowdrill_core::drill::session::parse_actions(&read(&path))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Compares `got` with `tests/expected/<name>`; with `FLOWDRILL_UPDATE_EXPECTED` set, writes
+/// it there first (to accept a change made on purpose).
+pub fn expect_file(name: &str, got: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("expected")
+        .join(name);
+    if std::env::var_os("FLOWDRILL_UPDATE_EXPECTED").is_some() {
+        std::fs::write(&path, got).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    let want = read(&path);
+    assert_eq!(
+        got, want,
+        "{name} changed; if on purpose, rerun with FLOWDRILL_UPDATE_EXPECTED=1"
+    );
+}

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use flowdrill_core::business::parse_instant;
+use flowdrill_core::clock::ClockState;
 use flowdrill_core::drill::scenario::ActionKind;
 use flowdrill_core::drill::score::{Outcome, Rating};
-use flowdrill_core::drill::session::{Action, Visibility, parse_actions};
+use flowdrill_core::drill::session::{Action, Visibility};
 use flowdrill_core::drill::{AfterAction, DrillError, DrillScenario, Session, event_log_csv};
-use flowdrill_core::{Workflow, clock::ClockState};
-use flowdrill_tests::{read, workspace_root};
+use flowdrill_tests::{drill as scenario, drill_log as log, expect_file, read, workspace_root};
 
 fn drill_path(name: &str) -> PathBuf {
     workspace_root()
@@ -18,40 +18,18 @@ fn drill_path(name: &str) -> PathBuf {
         .join(format!("{name}.json"))
 }
 
-/// A scenario from `examples/drills/` and the workflow it names.
-fn scenario(name: &str) -> (Workflow, DrillScenario) {
-    let path = drill_path(name);
-    let s = DrillScenario::from_json(&read(&path)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let wf = path.parent().unwrap_or(&path).join(&s.workflow);
-    let w = Workflow::from_json(&read(&wf)).unwrap_or_else(|e| panic!("{}: {e}", wf.display()));
-    (w, s)
-}
-
-fn log(name: &str) -> Vec<Action> {
-    let path = workspace_root()
-        .join("tests")
-        .join("fixtures")
-        .join("drills")
-        .join(format!("{name}.json"));
-    parse_actions(&read(&path)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
 fn replay(drill: &str, actions: &str) -> Session {
     let (w, s) = scenario(drill);
     Session::replay(w, s, &log(actions)).unwrap_or_else(|e| panic!("{actions}: {e}"))
 }
 
-/// Compares a report with its expected file (rewritten with FLOWDRILL_UPDATE_EXPECTED=1).
-fn expect_file(name: &str, got: &str) {
-    let path = workspace_root().join("tests").join("expected").join(name);
-    if std::env::var_os("FLOWDRILL_UPDATE_EXPECTED").is_some() {
-        std::fs::write(&path, got).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let want = read(&path);
-    assert_eq!(
-        got, want,
-        "{name} changed; if on purpose, rerun with FLOWDRILL_UPDATE_EXPECTED=1"
-    );
+/// Where the video post waits.
+fn video_at(s: &Session) -> Vec<String> {
+    s.cases()
+        .iter()
+        .find(|c| c.id == "video")
+        .map(|c| c.at.clone())
+        .unwrap_or_default()
 }
 
 fn at(t: &str) -> chrono::DateTime<chrono::Utc> {
@@ -441,22 +419,15 @@ fn a_notify_step_waits_until_every_role_it_names_is_told() {
     let mut tell = act(61, ActionKind::Notify, "video");
     tell.roles = Some(vec!["legal".into()]);
     s.apply(tell.clone()).unwrap_or_else(|e| panic!("{e}"));
-    let at = |s: &Session| {
-        s.cases()
-            .iter()
-            .find(|c| c.id == "video")
-            .map(|c| c.at.clone())
-            .unwrap_or_default()
-    };
     assert_eq!(
-        at(&s),
+        video_at(&s),
         ["crisis-alert"],
         "corp-comms and senior management not told yet"
     );
     tell.at += chrono::TimeDelta::seconds(1);
     tell.roles = Some(vec!["corp-comms".into(), "senior-management".into()]);
     s.apply(tell).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(at(&s), ["draft-statement"]);
+    assert_eq!(video_at(&s), ["draft-statement"]);
 }
 
 #[test]
@@ -475,19 +446,12 @@ fn done_finishes_the_task_it_names_when_a_post_waits_at_several() {
     let mut draft = act(62, ActionKind::Done, "video");
     draft.role = None;
     s.apply(draft).unwrap_or_else(|e| panic!("{e}"));
-    let at = |s: &Session| {
-        s.cases()
-            .iter()
-            .find(|c| c.id == "video")
-            .map(|c| c.at.clone())
-            .unwrap_or_default()
-    };
-    assert_eq!(at(&s), ["legal-approval", "management-approval"]);
+    assert_eq!(video_at(&s), ["legal-approval", "management-approval"]);
     let mut approve = act(63, ActionKind::Done, "video");
     approve.role = None;
     approve.step = Some("management-approval".into());
     s.apply(approve.clone()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(at(&s), ["legal-approval"]);
+    assert_eq!(video_at(&s), ["legal-approval"]);
     approve.at += chrono::TimeDelta::seconds(1);
     let e = s.apply(approve).map_err(message).err().unwrap_or_default();
     assert!(

@@ -4,15 +4,13 @@
 //! then fires the escalation chain (flag, comments, Supervisor, consultant, managers).
 //! Recorded good and bad plays are replayed to exact after-action reports.
 
-use std::path::PathBuf;
-
 use chrono::TimeDelta;
 use flowdrill_core::Workflow;
 use flowdrill_core::drill::scenario::ActionKind;
 use flowdrill_core::drill::score::{Check, Outcome, Rating};
-use flowdrill_core::drill::session::{Action, Case, parse_actions};
+use flowdrill_core::drill::session::{Action, Case};
 use flowdrill_core::drill::{AfterAction, DrillScenario, Session};
-use flowdrill_tests::{read, workspace_root};
+use flowdrill_tests::{drill, drill_log, expect_file};
 
 const DRILL: &str = "silent-customer";
 
@@ -32,41 +30,16 @@ const CHAIN: &[(&str, &[&str])] = &[
 
 /// The scenario and the workflow it names.
 fn scenario() -> (Workflow, DrillScenario) {
-    let path = workspace_root()
-        .join("examples")
-        .join("drills")
-        .join(format!("{DRILL}.json"));
-    let s = DrillScenario::from_json(&read(&path)).unwrap_or_else(|e| panic!("{DRILL}: {e}"));
-    let wf = path.parent().unwrap_or(&path).join(&s.workflow);
-    let w = Workflow::from_json(&read(&wf)).unwrap_or_else(|e| panic!("{}: {e}", wf.display()));
-    (w, s)
+    drill(DRILL)
 }
 
 fn log(play: &str) -> Vec<Action> {
-    let path = workspace_root()
-        .join("tests")
-        .join("fixtures")
-        .join("drills")
-        .join(format!("{DRILL}.{play}.json"));
-    parse_actions(&read(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    drill_log(&format!("{DRILL}.{play}"))
 }
 
 fn replay(play: &str) -> Session {
     let (w, s) = scenario();
     Session::replay(w, s, &log(play)).unwrap_or_else(|e| panic!("{DRILL}.{play}: {e}"))
-}
-
-/// Compares a report with its expected file (rewritten with FLOWDRILL_UPDATE_EXPECTED=1).
-fn expect_file(name: &str, got: &str) {
-    let path: PathBuf = workspace_root().join("tests").join("expected").join(name);
-    if std::env::var_os("FLOWDRILL_UPDATE_EXPECTED").is_some() {
-        std::fs::write(&path, got).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let want = read(&path);
-    assert_eq!(
-        got, want,
-        "{name} changed; if on purpose, rerun with FLOWDRILL_UPDATE_EXPECTED=1"
-    );
 }
 
 fn case<'s>(s: &'s Session, id: &str) -> &'s Case {

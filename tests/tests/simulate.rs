@@ -3,7 +3,7 @@
 
 use flowdrill_core::Duration;
 use flowdrill_core::sim::{SimConfig, SimResult, simulate};
-use flowdrill_tests::{EXAMPLES, load, workspace_root};
+use flowdrill_tests::{EXAMPLES, load};
 
 fn run(name: &str, cfg: &SimConfig) -> SimResult {
     match simulate(&load(name), cfg, &mut |_| true) {
@@ -122,7 +122,6 @@ fn triage_breaches_concentrate_in_off_hours() {
 
 #[test]
 fn a_seed_gives_the_committed_figures() {
-    let path = workspace_root().join("tests/expected/triage-1-seed7.json");
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/benchmarks/triage-1.json"
@@ -144,12 +143,5 @@ fn a_seed_gives_the_committed_figures() {
         "time_to_stop": r.replications[0].slas[0].time_to_stop,
     });
     let got = serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n";
-    if std::env::var_os("FLOWDRILL_UPDATE_EXPECTED").is_some() {
-        std::fs::write(&path, &got).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(
-        got, want,
-        "simulated figures changed; if on purpose, rerun with FLOWDRILL_UPDATE_EXPECTED=1"
-    );
+    flowdrill_tests::expect_file("triage-1-seed7.json", &got);
 }
