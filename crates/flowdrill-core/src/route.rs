@@ -620,6 +620,24 @@ pub fn parse_assignment<'a>(
     Ok(out)
 }
 
+/// Reads a case from JSON values (`{"sentiment": "negative", "severity": 3}`), checked like
+/// [`parse_assignment`]: text is taken as written, other values as their JSON text.
+pub fn assignment_from_json<'a>(
+    w: &Workflow,
+    values: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
+) -> Result<Assignment, RouteError> {
+    let pairs: Vec<(&str, String)> = values
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            )
+        })
+        .collect();
+    parse_assignment(w, pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
 /// The route of a case with these attributes from the workflow's only start node.
 pub fn route(w: &Workflow, case: &Assignment) -> Result<Route, RouteError> {
     route_from(w, None, case)

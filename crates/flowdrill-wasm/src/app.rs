@@ -2,7 +2,7 @@
 
 use flowdrill_core::Duration;
 use flowdrill_core::business::parse_instant;
-use flowdrill_core::route::{parse_assignment, route_from};
+use flowdrill_core::route::{assignment_from_json, route_from};
 #[cfg(feature = "app")]
 use flowdrill_core::scenario::Scenario;
 #[cfg(feature = "app")]
@@ -238,13 +238,8 @@ impl Workflow {
             None => Default::default(),
             Some(c) => from_js(c.into(), "route")?,
         };
-        let pairs: Vec<(String, String)> = raw
-            .into_iter()
-            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            .collect();
         let w = &self.inner;
-        let case = parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| error("route", &e.to_string()))?;
+        let case = assignment_from_json(w, &raw).map_err(|e| error("route", &e.to_string()))?;
         let route = route_from(w, start.as_deref(), &case).map_err(|e| {
             let err = error("route", &e.to_string());
             // A case not decided yet: which decision needs which attribute, as data.

@@ -253,39 +253,13 @@ impl AfterAction {
                 md(&slas.join(", "))
             );
         }
-        let _ = writeln!(m, "\n## Participants\n");
-        let _ = writeln!(
-            m,
-            "| participant | actions | passed | late | failed | rating |"
+        tally_table(
+            &mut m,
+            "Participants",
+            "participant",
+            &self.score.participants,
         );
-        let _ = writeln!(m, "| --- | --- | --- | --- | --- | --- |");
-        for (name, t) in &self.score.participants {
-            let _ = writeln!(
-                m,
-                "| {} | {} | {} | {} | {} | {} |",
-                md(name),
-                t.actions,
-                t.passed,
-                t.late,
-                t.failed,
-                rating_text(t.rating)
-            );
-        }
-        let _ = writeln!(m, "\n## Roles\n");
-        let _ = writeln!(m, "| role | actions | passed | late | failed | rating |");
-        let _ = writeln!(m, "| --- | --- | --- | --- | --- | --- |");
-        for (name, t) in &self.score.roles {
-            let _ = writeln!(
-                m,
-                "| {} | {} | {} | {} | {} | {} |",
-                md(name),
-                t.actions,
-                t.passed,
-                t.late,
-                t.failed,
-                rating_text(t.rating)
-            );
-        }
+        tally_table(&mut m, "Roles", "role", &self.score.roles);
         let _ = writeln!(m, "\n## Checks\n");
         let _ = writeln!(m, "| post | kind | result | check | by |");
         let _ = writeln!(m, "| --- | --- | --- | --- | --- |");
@@ -564,6 +538,33 @@ fn md(s: &str) -> String {
         .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// A Markdown section with a table of tallies (actions and checks) by participant or role.
+fn tally_table(
+    m: &mut String,
+    heading: &str,
+    column: &str,
+    tallies: &std::collections::BTreeMap<String, super::score::Tally>,
+) {
+    let _ = writeln!(m, "\n## {heading}\n");
+    let _ = writeln!(
+        m,
+        "| {column} | actions | passed | late | failed | rating |"
+    );
+    let _ = writeln!(m, "| --- | --- | --- | --- | --- | --- |");
+    for (name, t) in tallies {
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} | {} |",
+            md(name),
+            t.actions,
+            t.passed,
+            t.late,
+            t.failed,
+            rating_text(t.rating)
+        );
+    }
 }
 
 fn list(m: &mut String, items: &[String], empty: &str) {

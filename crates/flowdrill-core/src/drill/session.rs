@@ -27,7 +27,7 @@ use crate::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
 use crate::duration::Duration;
 use crate::error::{ParseError, unknown_word_message};
 use crate::model::NodeKind;
-use crate::route::parse_assignment;
+use crate::route::assignment_from_json;
 use crate::structure::{Pairs, pair_forks};
 use crate::timeline::{applicable, wait_release};
 use crate::value::Assignment;
@@ -444,10 +444,6 @@ enum Due {
 
 fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     d.after(t)
-}
-
-fn text_value(v: &serde_json::Value) -> String {
-    v.as_str().map_or_else(|| v.to_string(), str::to_string)
 }
 
 impl Session {
@@ -1640,12 +1636,7 @@ fn check_speed(s: u32) -> Result<u32, String> {
 
 /// Attribute values from JSON, checked against the workflow.
 fn truth_of(w: &Workflow, raw: &IndexMap<String, serde_json::Value>) -> Result<Assignment, String> {
-    let pairs: Vec<(String, String)> = raw
-        .iter()
-        .map(|(k, v)| (k.clone(), text_value(v)))
-        .collect();
-    parse_assignment(w, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| e.to_string())
+    assignment_from_json(w, raw).map_err(|e| e.to_string())
 }
 
 fn start_of(w: &Workflow, start: Option<&str>) -> Result<NodeIndex, String> {
