@@ -21,7 +21,7 @@ use crate::model::NodeKind;
 use crate::space::{CaseSet, Space, TooComplex};
 use crate::structure::{Pairs, pair_forks};
 use crate::value::{Assignment, Value, format_assignment};
-use crate::workflow::Workflow;
+use crate::workflow::{EdgeSlot, Workflow};
 
 /// The most steps one case may take before it is stopped as a runaway.
 pub const MAX_STEPS: usize = 10_000;
@@ -449,15 +449,7 @@ impl<'w> Runner<'w> {
                     }
                     NodeKind::Decision { .. } => {
                         self.record(&mut case, &tok);
-                        let outs = self.w.outgoing(tok.at);
-                        let open: Vec<_> = outs
-                            .iter()
-                            .filter(|(e, _, s)| {
-                                s.edge
-                                    .limit
-                                    .is_none_or(|l| case.taken.get(e).copied().unwrap_or(0) < l)
-                            })
-                            .collect();
+                        let open = open_edges(self.w, tok.at, &case.taken);
                         let offers: Vec<Offer> = open
                             .iter()
                             .map(|(_, _, s)| Offer {
@@ -618,6 +610,23 @@ pub fn parse_assignment<'a>(
     }
     check_assignment(w, &out)?;
     Ok(out)
+}
+
+/// The edges out of `node` in file order whose retry `limit` a case has not used up,
+/// given how often it has taken each edge.
+pub(crate) fn open_edges<'w>(
+    w: &'w Workflow,
+    node: NodeIndex,
+    taken: &BTreeMap<EdgeIndex, u32>,
+) -> Vec<(EdgeIndex, NodeIndex, &'w EdgeSlot)> {
+    w.outgoing(node)
+        .into_iter()
+        .filter(|(e, _, s)| {
+            s.edge
+                .limit
+                .is_none_or(|l| taken.get(e).copied().unwrap_or(0) < l)
+        })
+        .collect()
 }
 
 /// Reads a case from JSON values (`{"sentiment": "negative", "severity": 3}`), checked like

@@ -27,11 +27,11 @@ use crate::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
 use crate::duration::Duration;
 use crate::error::{ParseError, unknown_word_message};
 use crate::model::NodeKind;
-use crate::route::assignment_from_json;
+use crate::route::{assignment_from_json, open_edges};
 use crate::structure::{Pairs, pair_forks};
 use crate::timeline::{applicable, wait_release};
 use crate::value::Assignment;
-use crate::workflow::{Workflow, parse_json};
+use crate::workflow::{EdgeSlot, Workflow, parse_json};
 
 /// The fastest the facilitator's clock runs.
 pub const MAX_SPEED: u32 = 60;
@@ -1168,20 +1168,8 @@ impl Session {
     /// Moves on from `node` (just left) along the edge its guards pick.
     fn follow(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>) {
         let known = self.known(i);
-        let outs = self.w.outgoing(node);
-        let case = &self.cases[i];
-        let open: Vec<_> = outs
-            .iter()
-            .filter(|(e, _, s)| {
-                s.edge
-                    .limit
-                    .is_none_or(|l| case.taken.get(e).copied().unwrap_or(0) < l)
-            })
-            .collect();
-        let pick = open
-            .iter()
-            .find(|(_, _, s)| s.edge.when.as_ref().is_some_and(|g| g.eval(&known)))
-            .or_else(|| open.iter().find(|(_, _, s)| s.edge.otherwise))
+        let open = open_edges(&self.w, node, &self.cases[i].taken);
+        let pick = branch_for(&open, &known)
             .or_else(|| open.iter().find(|(_, _, s)| s.edge.when.is_none()))
             .map(|(e, t, _)| (*e, *t));
         if let Some((e, t)) = pick {
@@ -1534,21 +1522,15 @@ impl Session {
                 self.cases[i].at.join(", ")
             ));
         };
-        let outs = self.w.outgoing(d);
         let taken = &self.cases[i].taken;
-        let is_open = |e: &EdgeIndex, s: &crate::workflow::EdgeSlot| {
-            s.edge
-                .limit
-                .is_none_or(|l| taken.get(e).copied().unwrap_or(0) < l)
-        };
-        let Some((e, to, _)) = outs
+        let open = open_edges(&self.w, d, taken);
+        let Some((e, to, _)) = open
             .iter()
-            .find(|(e, n, s)| self.w.node(*n).id == target && is_open(e, s))
+            .find(|(_, n, _)| self.w.node(*n).id == target)
             .copied()
         else {
-            let names: Vec<&str> = outs
+            let names: Vec<&str> = open
                 .iter()
-                .filter(|(e, _, s)| is_open(e, s))
                 .map(|(_, n, _)| self.w.node(*n).id.as_str())
                 .collect();
             return Err(format!(
@@ -1594,19 +1576,17 @@ pub(crate) fn right_branch(
     truth: &Assignment,
     taken: &BTreeMap<EdgeIndex, u32>,
 ) -> Option<NodeIndex> {
-    let outs = w.outgoing(d);
-    let open: Vec<_> = outs
-        .iter()
-        .filter(|(e, _, s)| {
-            s.edge
-                .limit
-                .is_none_or(|l| taken.get(e).copied().unwrap_or(0) < l)
-        })
-        .collect();
+    branch_for(&open_edges(w, d, taken), truth).map(|(_, n, _)| *n)
+}
+
+/// Of a node's open edges, the first whose guard accepts `case`, else its `otherwise`.
+fn branch_for<'o, 'w>(
+    open: &'o [(EdgeIndex, NodeIndex, &'w EdgeSlot)],
+    case: &Assignment,
+) -> Option<&'o (EdgeIndex, NodeIndex, &'w EdgeSlot)> {
     open.iter()
-        .find(|(_, _, s)| s.edge.when.as_ref().is_some_and(|g| g.eval(truth)))
+        .find(|(_, _, s)| s.edge.when.as_ref().is_some_and(|g| g.eval(case)))
         .or_else(|| open.iter().find(|(_, _, s)| s.edge.otherwise))
-        .map(|(_, n, _)| *n)
 }
 
 /// True when a case act hits `to` (any target when `to` is None).
