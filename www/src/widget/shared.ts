@@ -1,5 +1,6 @@
 /** What the widget's modes share: the loaded workflow, errors, times and events. */
 import { h } from '../dom';
+import { errorInfo } from '../errors';
 import { formatInstant, validZone } from '../time';
 import type { Diagnostic, Doc } from '../types';
 import { type Labels, fill } from './labels';
@@ -51,16 +52,7 @@ export interface Mounted {
 
 /** A FlowdrillError (or any thrown value) as a WidgetError. */
 export function coreError(e: unknown, kind: WidgetError['kind'] = 'read'): WidgetError {
-  const out: WidgetError = { kind, code: 'error', message: String(e) };
-  if (e && typeof e === 'object') {
-    const o = e as Record<string, unknown>;
-    if (typeof o.code === 'string') out.code = o.code;
-    if (typeof o.message === 'string') out.message = o.message;
-    if (typeof o.path === 'string') out.path = o.path;
-    if (typeof o.line === 'number') out.line = o.line;
-    if (typeof o.column === 'number') out.column = o.column;
-  }
-  return out;
+  return { kind, ...errorInfo(e) };
 }
 
 /** The error box shown inside the widget. */
