@@ -58,7 +58,7 @@ impl FromStr for Rate {
             )
         };
         let (n, unit) = s.trim().split_once('/').ok_or_else(fail)?;
-        let n: f64 = n.trim().parse().map_err(|_| fail())?;
+        let n = crate::value::parse_decimal(n.trim()).ok_or_else(fail)?;
         if !n.is_finite() || n < 0.0 {
             return Err(fail());
         }
@@ -121,7 +121,7 @@ impl TryFrom<RawSurge> for Surge {
         if !r.factor.is_finite() || r.factor < 0.0 {
             return Err(format!(
                 "a surge factor must be a number >= 0; got {}",
-                r.factor
+                crate::value::Num(r.factor)
             ));
         }
         Ok(Surge {

@@ -319,7 +319,7 @@ impl Calendar {
             .filter(|(d, _)| d.contains(day))
             .flat_map(|(_, iv)| iv.iter().copied())
             .collect();
-        out.sort_by_key(|i| i.start);
+        crate::sort::sort_by_key(&mut out, |i| i.start);
         out
     }
 
@@ -413,7 +413,7 @@ impl Calendar {
                 spans.push((start, start + iv.nominal_minutes(), *day, iv));
             }
         }
-        spans.sort_by_key(|s| s.0);
+        crate::sort::sort_by_key(&mut spans, |s| s.0);
         let week = 7 * 1440;
         for (k, a) in spans.iter().enumerate() {
             for b in spans.iter().skip(k + 1) {

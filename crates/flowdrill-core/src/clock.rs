@@ -235,7 +235,7 @@ impl SlaClock {
                 Some(Fired { index: i, at })
             })
             .collect();
-        out.sort_by_key(|f| (f.at, f.index));
+        crate::sort::sort_by_key(&mut out, |f| (f.at, f.index));
         out
     }
 

@@ -215,7 +215,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
             }
             let d = if breaches == started {
                 let mut used: Vec<Duration> = typ.iter().flatten().map(|o| o.used).collect();
-                used.sort();
+                crate::sort::sort(&mut used);
                 let median = used.get(used.len() / 2).copied().unwrap_or_default();
                 let msg = format!(
                     "{what} is breached by a typical case arriving at any time: typical work takes {median} on the clock"
@@ -232,7 +232,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
             found.push((ri, n, d));
         }
     }
-    found.sort_by_key(|(r, n, _)| (*r, *n));
+    crate::sort::sort_by_key(&mut found, |(r, n, _)| (*r, *n));
     out.extend(found.into_iter().map(|(_, _, d)| d));
     out
 }

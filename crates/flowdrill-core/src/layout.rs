@@ -361,7 +361,7 @@ fn dummy_allowance(spans: &[Option<Span>], size: usize) -> Vec<bool> {
         .enumerate()
         .map(|(i, s)| (needed(s), i))
         .collect();
-    by_span.sort_unstable();
+    crate::sort::sort(&mut by_span);
     let mut allowed = vec![false; spans.len()];
     let mut left = budget;
     for (need, i) in by_span {
@@ -638,7 +638,7 @@ impl Layered {
                 movable.push((sum as f64 / ns.len() as f64, i, v));
             }
         }
-        movable.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::sort::sort_by(&mut movable, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut moved = movable.into_iter().map(|(_, _, v)| v);
         let new_row: Vec<usize> = row
             .iter()
@@ -668,7 +668,7 @@ impl Layered {
                 let start = seq.len();
                 seq.extend(self.down.of(u).iter().filter_map(|&t| self.pos.get(t)));
                 if let Some(part) = seq.get_mut(start..) {
-                    part.sort_unstable();
+                    crate::sort::sort(part);
                 }
             }
             tree.clear();

@@ -11,11 +11,12 @@
 //! case is taken; when none does, the `otherwise` branch. In an `exclusive` decision
 //! validation guarantees at most one guard accepts, so order does not matter there.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
 
+use crate::dense::Tally;
 use crate::guard::Guard;
 use crate::model::NodeKind;
 use crate::space::{CaseSet, Space, TooComplex};
@@ -299,8 +300,8 @@ struct Token {
 /// The state of one case between steps.
 struct Case<K> {
     queue: VecDeque<Token>,
-    arrived: BTreeMap<NodeIndex, usize>,
-    taken: BTreeMap<EdgeIndex, u32>,
+    arrived: Tally<NodeIndex>,
+    taken: Tally<EdgeIndex>,
     route: Route,
     known: K,
 }
@@ -359,8 +360,8 @@ impl<'w> Runner<'w> {
                 lane: String::new(),
                 via: None,
             }]),
-            arrived: BTreeMap::new(),
-            taken: BTreeMap::new(),
+            arrived: Tally::default(),
+            taken: Tally::default(),
             route: Route {
                 start: self.w.node(start).id.clone(),
                 steps: Vec::new(),
@@ -396,7 +397,7 @@ impl<'w> Runner<'w> {
     }
 
     fn take(case: &mut Case<impl Clone>, e: EdgeIndex) {
-        *case.taken.entry(e).or_insert(0) += 1;
+        case.taken.bump(e);
     }
 
     /// Runs a case to its end, splitting it where knowledge splits; returns finished cases.
@@ -421,10 +422,9 @@ impl<'w> Runner<'w> {
                     }
                     NodeKind::Join => {
                         let need = self.pairs.arity(self.w, tok.at).unwrap_or(1);
-                        let n = case.arrived.entry(tok.at).or_insert(0);
-                        *n += 1;
-                        if *n >= need {
-                            case.arrived.remove(&tok.at);
+                        let n = case.arrived.bump(tok.at);
+                        if usize::try_from(n).is_ok_and(|n| n >= need) {
+                            case.arrived.reset(tok.at);
                             let lane = parent_lane(&tok.lane);
                             let joined = Token {
                                 at: tok.at,
@@ -617,15 +617,11 @@ pub fn parse_assignment<'a>(
 pub(crate) fn open_edges<'w>(
     w: &'w Workflow,
     node: NodeIndex,
-    taken: &BTreeMap<EdgeIndex, u32>,
+    taken: &Tally<EdgeIndex>,
 ) -> Vec<(EdgeIndex, NodeIndex, &'w EdgeSlot)> {
     w.outgoing(node)
         .into_iter()
-        .filter(|(e, _, s)| {
-            s.edge
-                .limit
-                .is_none_or(|l| taken.get(e).copied().unwrap_or(0) < l)
-        })
+        .filter(|(e, _, s)| s.edge.limit.is_none_or(|l| taken.get(*e) < l))
         .collect()
 }
 

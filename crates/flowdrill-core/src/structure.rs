@@ -4,10 +4,9 @@
 //! for one arrival per branch. Forks may nest; a nested block is skipped over as a whole
 //! when looking for the outer join.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use petgraph::stable_graph::NodeIndex;
 
+use crate::dense::{NodeMap, NodeSet};
 use crate::model::NodeKind;
 use crate::workflow::Workflow;
 
@@ -47,9 +46,9 @@ pub enum PairProblem {
 #[derive(Debug, Clone, Default)]
 pub struct Pairs {
     /// For each well-formed fork, its join.
-    pub join_of: BTreeMap<NodeIndex, NodeIndex>,
+    join_of: NodeMap<NodeIndex>,
     /// For each paired join, its fork.
-    pub fork_of: BTreeMap<NodeIndex, NodeIndex>,
+    fork_of: NodeMap<NodeIndex>,
     /// Everything that does not pair up.
     pub problems: Vec<PairProblem>,
 }
@@ -57,14 +56,24 @@ pub struct Pairs {
 impl Pairs {
     /// How many arrivals a join waits for: the number of its fork's branches.
     pub fn arity(&self, w: &Workflow, join: NodeIndex) -> Option<usize> {
-        self.fork_of.get(&join).map(|f| w.outgoing(*f).len())
+        self.fork_of.get(join).map(|f| w.outgoing(*f).len())
+    }
+
+    /// The join that closes a well-formed fork.
+    pub fn join_of(&self, fork: NodeIndex) -> Option<NodeIndex> {
+        self.join_of.get(fork).copied()
+    }
+
+    /// The fork a paired join closes.
+    pub fn fork_of(&self, join: NodeIndex) -> Option<NodeIndex> {
+        self.fork_of.get(join).copied()
     }
 }
 
 struct Finder<'w> {
     w: &'w Workflow,
-    done: BTreeMap<NodeIndex, ForkInfo>,
-    in_progress: BTreeSet<NodeIndex>,
+    done: NodeMap<ForkInfo>,
+    in_progress: NodeSet,
 }
 
 /// What the branches of one fork reach.
@@ -73,37 +82,37 @@ struct ForkInfo {
     /// The join, when every branch reaches the same one.
     join: Option<NodeIndex>,
     /// Every join some branch reaches.
-    joins: BTreeSet<NodeIndex>,
+    joins: NodeSet,
     /// Branch targets that reach no join.
     stray: Vec<NodeIndex>,
     /// The nodes inside the fork's branches.
-    block: BTreeSet<NodeIndex>,
+    block: NodeSet,
 }
 
-/// What one branch walk found: joins reached (None = an end), and the nodes passed.
+/// What one branch walk found: the joins reached, whether an end was, and the nodes
+/// passed.
 #[derive(Default)]
 struct Walk {
-    joins: BTreeSet<Option<NodeIndex>>,
-    block: BTreeSet<NodeIndex>,
+    joins: NodeSet,
+    block: NodeSet,
 }
 
 impl Finder<'_> {
-    fn walk(&mut self, n: NodeIndex, walk: &mut Walk, seen: &mut BTreeSet<NodeIndex>) {
+    fn walk(&mut self, n: NodeIndex, walk: &mut Walk, seen: &mut NodeSet) {
         if !seen.insert(n) {
             return;
         }
         match &self.w.node(n).kind {
             NodeKind::Join => {
-                walk.joins.insert(Some(n));
+                walk.joins.insert(n);
             }
             NodeKind::End { .. } => {
-                walk.joins.insert(None);
                 walk.block.insert(n);
             }
             NodeKind::Fork => {
                 walk.block.insert(n);
                 let info = self.pair(n);
-                walk.block.extend(info.block);
+                walk.block.union_with(&info.block);
                 if let Some(j) = info.join {
                     walk.block.insert(j);
                     seen.insert(j);
@@ -122,7 +131,7 @@ impl Finder<'_> {
     }
 
     fn pair(&mut self, fork: NodeIndex) -> ForkInfo {
-        if let Some(r) = self.done.get(&fork) {
+        if let Some(r) = self.done.get(fork) {
             return r.clone();
         }
         if !self.in_progress.insert(fork) {
@@ -131,18 +140,25 @@ impl Finder<'_> {
         let mut info = ForkInfo::default();
         for (_, t, _) in self.w.outgoing(fork) {
             let mut walk = Walk::default();
-            let mut seen = BTreeSet::from([fork]);
+            let mut seen: NodeSet = [fork].into_iter().collect();
             self.walk(t, &mut walk, &mut seen);
-            info.joins.extend(walk.joins.iter().flatten().copied());
-            if !walk.joins.iter().any(Option::is_some) {
+            if walk.joins.is_empty() {
                 info.stray.push(t);
             }
-            info.block.extend(walk.block);
+            info.joins.union_with(&walk.joins);
+            info.block.union_with(&walk.block);
         }
-        if info.joins.len() == 1 && info.stray.is_empty() {
-            info.join = info.joins.first().copied();
+        let only = {
+            let mut joins = info.joins.iter();
+            match (joins.next(), joins.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        };
+        if info.stray.is_empty() {
+            info.join = only;
         }
-        self.in_progress.remove(&fork);
+        self.in_progress.remove(fork);
         self.done.insert(fork, info.clone());
         info
     }
@@ -152,27 +168,27 @@ impl Finder<'_> {
 pub fn pair_forks(w: &Workflow) -> Pairs {
     let mut f = Finder {
         w,
-        done: BTreeMap::new(),
-        in_progress: BTreeSet::new(),
+        done: NodeMap::default(),
+        in_progress: NodeSet::new(),
     };
     let mut out = Pairs::default();
-    let mut forks_at: BTreeMap<NodeIndex, Vec<NodeIndex>> = BTreeMap::new();
+    let mut forks_at: NodeMap<Vec<NodeIndex>> = NodeMap::default();
     for (ix, node) in w.nodes() {
         if !matches!(node.kind, NodeKind::Fork) {
             continue;
         }
         let info = f.pair(ix);
-        match (info.joins.len(), info.join) {
-            (0, _) => out.problems.push(PairProblem::ForkWithoutJoin(ix)),
-            (_, Some(j)) => forks_at.entry(j).or_default().push(ix),
-            _ => out.problems.push(PairProblem::Mismatch {
+        match (info.joins.is_empty(), info.join) {
+            (true, _) => out.problems.push(PairProblem::ForkWithoutJoin(ix)),
+            (false, Some(j)) => forks_at.entry_or_default(j).push(ix),
+            (false, None) => out.problems.push(PairProblem::Mismatch {
                 fork: ix,
-                joins: info.joins.into_iter().collect(),
+                joins: info.joins.iter().collect(),
                 stray: info.stray,
             }),
         }
     }
-    for (join, forks) in forks_at {
+    for (join, forks) in forks_at.into_entries() {
         if forks.len() > 1 {
             out.problems.push(PairProblem::SharedJoin { join, forks });
             continue;
@@ -180,7 +196,7 @@ pub fn pair_forks(w: &Workflow) -> Pairs {
         let Some(&fork) = forks.first() else { continue };
         let block = f.pair(fork).block;
         for (_, from, _) in w.incoming(join) {
-            if !block.contains(&from) && from != fork {
+            if !block.contains(from) && from != fork {
                 out.problems
                     .push(PairProblem::JoinFromOutside { join, from });
             }
@@ -194,7 +210,7 @@ pub fn pair_forks(w: &Workflow) -> Pairs {
             PairProblem::SharedJoin { join, .. } => *join == ix,
             _ => false,
         });
-        if matches!(node.kind, NodeKind::Join) && !out.fork_of.contains_key(&ix) && !mentioned {
+        if matches!(node.kind, NodeKind::Join) && !out.fork_of.contains_key(ix) && !mentioned {
             out.problems.push(PairProblem::JoinWithoutFork(ix));
         }
     }

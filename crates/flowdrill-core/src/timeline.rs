@@ -248,7 +248,7 @@ pub fn run_clocks<'r>(
             events.push((s.leave, 2 * i + 2, CaseEvent::Leave(&s.node)));
         }
     }
-    events.sort_by_key(|(t, seq, _)| (*t, *seq));
+    crate::sort::sort_by_key(&mut events, |(t, seq, _)| (*t, *seq));
     rules
         .into_iter()
         .map(|rule| {

@@ -38,10 +38,11 @@
 //! | `sla-breach-window` | warning | typical work breaches an SLA rule for cases arriving in part of the week |
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use crate::dense::{DenseMap, Names, NodeMap, NodeSet};
 use crate::diagnostic::{Diagnostic, Location, Report};
 use crate::error::{ParseError, suggest};
 use crate::guard::{Guard, Test};
@@ -83,7 +84,7 @@ pub fn validate(w: &Workflow) -> Report {
         report
             .diagnostics
             .extend(crate::feasibility::sla_feasibility(w));
-        report.diagnostics.sort_by_key(|d| d.severity);
+        crate::sort::sort_by_key(&mut report.diagnostics, |d| d.severity);
     }
     report
 }
@@ -93,16 +94,17 @@ pub fn validate(w: &Workflow) -> Report {
 pub fn validate_structure(w: &Workflow) -> Report {
     let mut v = Validator {
         w,
-        node_pos: w.nodes().enumerate().map(|(i, (ix, _))| (ix, i)).collect(),
-        edge_pos: w
-            .edges()
-            .iter()
-            .enumerate()
-            .map(|(i, (_, slot))| (slot.seq, i))
-            .collect(),
+        node_pos: {
+            let mut pos = NodeMap::default();
+            for (i, (ix, _)) in w.nodes().enumerate() {
+                pos.insert(ix, i);
+            }
+            pos
+        },
+        edge_seqs: w.edges().iter().map(|(_, slot)| slot.seq).collect(),
         out: Vec::new(),
         space: Space::new(&w.attributes),
-        bad_guards: BTreeSet::new(),
+        bad_guards: Vec::new(),
     };
     v.ids();
     v.references();
@@ -115,7 +117,7 @@ pub fn validate_structure(w: &Workflow) -> Report {
     v.escalation();
     v.calendars();
     let mut diagnostics = v.out;
-    diagnostics.sort_by_key(|d| d.severity);
+    crate::sort::sort_by_key(&mut diagnostics, |d| d.severity);
     Report { diagnostics }
 }
 
@@ -130,19 +132,21 @@ struct Validator<'w> {
     w: &'w Workflow,
     /// Each node's and edge's place in the file, computed once (locations are built for
     /// every check, found or not).
-    node_pos: HashMap<NodeIndex, usize>,
-    edge_pos: HashMap<u64, usize>,
+    node_pos: NodeMap<usize>,
+    /// The edges' sequence numbers in file order (ascending): an edge's place is where
+    /// its number is.
+    edge_seqs: Vec<u64>,
     out: Vec<Diagnostic>,
     space: Space,
     /// Edges whose guards refer to unknown attributes or values: coverage skips them.
-    bad_guards: BTreeSet<u64>,
+    bad_guards: Vec<u64>,
 }
 
 /// Each node reachable from `starts`, numbered in reverse postorder of a depth-first search
 /// (in a graph without cycles, every node comes after all its predecessors).
-fn reverse_postorder(w: &Workflow, starts: &[NodeIndex]) -> HashMap<NodeIndex, usize> {
+fn reverse_postorder(w: &Workflow, starts: &[NodeIndex]) -> NodeMap<usize> {
     let mut post = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = NodeSet::new();
     for &s in starts {
         if !seen.insert(s) {
             continue;
@@ -163,10 +167,11 @@ fn reverse_postorder(w: &Workflow, starts: &[NodeIndex]) -> HashMap<NodeIndex, u
         }
     }
     let n = post.len();
-    post.into_iter()
-        .enumerate()
-        .map(|(i, ix)| (ix, n - 1 - i))
-        .collect()
+    let mut rank = NodeMap::default();
+    for (i, ix) in post.into_iter().enumerate() {
+        rank.insert(ix, n - 1 - i);
+    }
+    rank
 }
 
 fn quoted(ids: &[&str]) -> String {
@@ -194,7 +199,7 @@ impl<'w> Validator<'w> {
     fn node_loc(&self, ix: NodeIndex) -> Location {
         let pos = self
             .node_pos
-            .get(&ix)
+            .get(ix)
             .copied()
             .unwrap_or_else(|| self.w.node_position(ix));
         Location::path(format!("nodes[{pos}]")).with_node(self.w.node(ix).id.clone())
@@ -202,10 +207,9 @@ impl<'w> Validator<'w> {
 
     fn edge_loc(&self, slot: &EdgeSlot, field: &str) -> Location {
         let pos = self
-            .edge_pos
-            .get(&slot.seq)
-            .copied()
-            .unwrap_or_else(|| self.w.edge_position(slot.seq));
+            .edge_seqs
+            .binary_search(&slot.seq)
+            .unwrap_or_else(|_| self.w.edge_position(slot.seq));
         Location::path(format!("edges[{pos}]{field}")).with_edge(slot.edge.display_id())
     }
 
@@ -213,9 +217,9 @@ impl<'w> Validator<'w> {
     fn in_file_order(&self, nodes: &[NodeIndex]) -> (Vec<&'w str>, Option<NodeIndex>) {
         let mut ordered: Vec<(usize, NodeIndex)> = nodes
             .iter()
-            .map(|n| (self.node_pos.get(n).copied().unwrap_or(usize::MAX), *n))
+            .map(|n| (self.node_pos.get(*n).copied().unwrap_or(usize::MAX), *n))
             .collect();
-        ordered.sort();
+        crate::sort::sort(&mut ordered);
         (
             ordered.iter().map(|(_, n)| self.name(*n)).collect(),
             ordered.first().map(|(_, n)| *n),
@@ -242,10 +246,11 @@ impl<'w> Validator<'w> {
                 self.push(Diagnostic::error("duplicate-id", msg, self.node_loc(*ix)));
             }
         }
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for (pos, (_, slot)) in self.w.edges().iter().enumerate() {
+        let edges = self.w.edges();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (pos, (_, slot)) in edges.iter().enumerate() {
             if let Some(id) = &slot.edge.id {
-                if let Some(first) = seen.get(id) {
+                if let Some(first) = seen.get(id.as_str()) {
                     let msg = format!("edge id \"{id}\" is already used by edges[{first}]");
                     self.push(Diagnostic::error(
                         "duplicate-id",
@@ -253,7 +258,7 @@ impl<'w> Validator<'w> {
                         self.edge_loc(slot, ""),
                     ));
                 } else {
-                    seen.insert(id.clone(), pos);
+                    seen.insert(id, pos);
                 }
             }
         }
@@ -359,7 +364,7 @@ impl<'w> Validator<'w> {
             if let Some(g) = &slot.edge.when
                 && !self.guard_refs(g, &At::Edge(slot, ".when"))
             {
-                self.bad_guards.insert(slot.seq);
+                self.bad_guards.push(slot.seq);
             }
         }
         for (ix, node) in w.nodes() {
@@ -672,13 +677,15 @@ impl<'w> Validator<'w> {
 
     fn reachability(&mut self) {
         let w = self.w;
-        let mut seen = BTreeSet::new();
+        let mut seen = NodeSet::new();
         let mut queue: VecDeque<NodeIndex> = w
             .nodes()
             .filter(|(_, n)| matches!(n.kind, NodeKind::Start { .. }))
             .map(|(ix, _)| ix)
             .collect();
-        seen.extend(queue.iter().copied());
+        for &s in &queue {
+            seen.insert(s);
+        }
         while let Some(n) = queue.pop_front() {
             for (_, t, _) in w.outgoing(n) {
                 if seen.insert(t) {
@@ -690,7 +697,7 @@ impl<'w> Validator<'w> {
             return;
         }
         for (ix, node) in w.nodes() {
-            if !seen.contains(&ix) {
+            if !seen.contains(ix) {
                 let msg = format!(
                     "no path from a start reaches {} \"{}\"",
                     node.kind.name(),
@@ -705,7 +712,7 @@ impl<'w> Validator<'w> {
         let w = self.w;
         let g = w.graph();
         let sccs = petgraph::algo::tarjan_scc(g);
-        let mut comp: BTreeMap<NodeIndex, usize> = BTreeMap::new();
+        let mut comp: NodeMap<usize> = NodeMap::default();
         for (i, scc) in sccs.iter().enumerate() {
             for n in scc {
                 comp.insert(*n, i);
@@ -717,7 +724,7 @@ impl<'w> Validator<'w> {
                     .iter()
                     .any(|n| w.outgoing(*n).iter().any(|(_, t, _)| t == n))
         };
-        let mut trapped = BTreeSet::new();
+        let mut trapped = vec![false; sccs.len()];
         for (i, scc) in sccs.iter().enumerate() {
             if !is_cycle(scc) {
                 continue;
@@ -725,7 +732,7 @@ impl<'w> Validator<'w> {
             let exits = scc.iter().any(|n| {
                 w.outgoing(*n)
                     .iter()
-                    .any(|(_, t, _)| comp.get(t) != Some(&i))
+                    .any(|(_, t, _)| comp.get(*t) != Some(&i))
             });
             let has_end = scc
                 .iter()
@@ -743,7 +750,9 @@ impl<'w> Validator<'w> {
                         self.node_loc(first),
                     ));
                 }
-                trapped.insert(i);
+                if let Some(t) = trapped.get_mut(i) {
+                    *t = true;
+                }
             }
         }
         // Loops must be bounded: without the limited edges, no cycle may remain.
@@ -757,7 +766,7 @@ impl<'w> Validator<'w> {
             if !cyc
                 || scc
                     .iter()
-                    .any(|n| comp.get(n).is_some_and(|c| trapped.contains(c)))
+                    .any(|n| comp.get(*n).is_some_and(|c| trapped.get(*c) == Some(&true)))
             {
                 continue;
             }
@@ -779,7 +788,7 @@ impl<'w> Validator<'w> {
             else {
                 continue;
             };
-            if slot.edge.limit.is_some_and(|l| l > 0) && comp.get(&a) != comp.get(&b) {
+            if slot.edge.limit.is_some_and(|l| l > 0) && comp.get(a) != comp.get(b) {
                 let msg = format!(
                     "edge \"{}\" has a \"limit\" but is not part of a loop; a case takes it at most once anyway",
                     slot.edge.display_id()
@@ -816,7 +825,7 @@ impl<'w> Validator<'w> {
     fn branch_sets(
         &self,
         ix: NodeIndex,
-        guards: &HashMap<EdgeIndex, CaseSet>,
+        guards: &DenseMap<EdgeIndex, CaseSet>,
     ) -> Result<Vec<Config>, TooComplex> {
         let outs = self.w.outgoing(ix);
         let limited: Vec<EdgeIndex> = outs
@@ -844,7 +853,7 @@ impl<'w> Validator<'w> {
                     otherwise = Some(*e);
                     continue;
                 }
-                let Some(g) = guards.get(e) else { continue };
+                let Some(g) = guards.get(*e) else { continue };
                 let take = g.subtract(&taken)?;
                 taken = taken.union(g)?;
                 accepts.push((*e, take));
@@ -865,7 +874,7 @@ impl<'w> Validator<'w> {
     fn try_coverage(&mut self) -> Result<(), (NodeIndex, TooComplex)> {
         let w = self.w;
         // Guard sets for decision edges whose guards are well-formed.
-        let mut guards: HashMap<EdgeIndex, CaseSet> = HashMap::new();
+        let mut guards: DenseMap<EdgeIndex, CaseSet> = DenseMap::default();
         let mut decisions = Vec::new();
         for (ix, node) in w.nodes() {
             if !matches!(node.kind, NodeKind::Decision { .. }) {
@@ -881,16 +890,16 @@ impl<'w> Validator<'w> {
                 }
             }
         }
-        let mut configs: HashMap<NodeIndex, Vec<Config>> = HashMap::new();
+        let mut configs: NodeMap<Vec<Config>> = NodeMap::default();
         for &d in &decisions {
             configs.insert(d, self.branch_sets(d, &guards).map_err(|t| (d, t))?);
         }
         // What each edge of a decision lets through, over all states of its limits.
-        let mut passes: HashMap<EdgeIndex, CaseSet> = HashMap::new();
+        let mut passes: DenseMap<EdgeIndex, CaseSet> = DenseMap::default();
         for cs in configs.values() {
             for c in cs {
                 for (e, set) in &c.accepts {
-                    let merged = match passes.get(e) {
+                    let merged = match passes.get(*e) {
                         Some(s) => s.union(set),
                         None => Ok(set.clone()),
                     };
@@ -905,7 +914,7 @@ impl<'w> Validator<'w> {
         }
         // Data flow: the cases that can reach each node. Nodes are taken in reverse
         // postorder, so a node is usually visited once all its ways in are known.
-        let mut reach: HashMap<NodeIndex, CaseSet> = HashMap::new();
+        let mut reach: NodeMap<CaseSet> = NodeMap::default();
         let starts: Vec<NodeIndex> = w
             .nodes()
             .filter(|(_, n)| matches!(n.kind, NodeKind::Start { .. }))
@@ -913,21 +922,21 @@ impl<'w> Validator<'w> {
             .collect();
         let rank = reverse_postorder(w, &starts);
         let mut queue = BinaryHeap::new();
-        let mut queued = HashSet::new();
+        let mut queued = NodeSet::new();
         for &ix in &starts {
             reach.insert(ix, self.space.full());
-            queue.push(Reverse((rank.get(&ix).copied().unwrap_or(usize::MAX), ix)));
+            queue.push(Reverse((rank.get(ix).copied().unwrap_or(usize::MAX), ix)));
             queued.insert(ix);
         }
         while let Some(Reverse((_, u))) = queue.pop() {
-            queued.remove(&u);
-            let Some(here) = reach.get(&u).cloned() else {
+            queued.remove(u);
+            let Some(here) = reach.get(u).cloned() else {
                 continue;
             };
             let is_decision = matches!(w.node(u).kind, NodeKind::Decision { .. });
             for (e, v, _) in w.outgoing(u) {
                 let flow = if is_decision {
-                    match passes.get(&e) {
+                    match passes.get(e) {
                         Some(p) => here.intersect(p).map_err(|t| (u, t))?,
                         None => continue,
                     }
@@ -937,7 +946,7 @@ impl<'w> Validator<'w> {
                 if flow.is_empty() {
                     continue;
                 }
-                let grown = match reach.get(&v) {
+                let grown = match reach.get(v) {
                     Some(old) if flow.is_subset(old).map_err(|t| (u, t))? => None,
                     Some(old) => Some(old.union(&flow).map_err(|t| (u, t))?),
                     None => Some(flow),
@@ -945,16 +954,16 @@ impl<'w> Validator<'w> {
                 if let Some(g) = grown {
                     reach.insert(v, g);
                     if queued.insert(v) {
-                        queue.push(Reverse((rank.get(&v).copied().unwrap_or(usize::MAX), v)));
+                        queue.push(Reverse((rank.get(v).copied().unwrap_or(usize::MAX), v)));
                     }
                 }
             }
         }
         for d in decisions {
-            let Some(r) = reach.get(&d).cloned() else {
+            let Some(r) = reach.get(d).cloned() else {
                 continue;
             };
-            let cs = configs.remove(&d).unwrap_or_default();
+            let cs = configs.remove(d).unwrap_or_default();
             self.check_decision(d, &r, &cs, &guards)
                 .map_err(|t| (d, t))?;
         }
@@ -966,7 +975,7 @@ impl<'w> Validator<'w> {
         d: NodeIndex,
         reach: &CaseSet,
         configs: &[Config],
-        guards: &HashMap<EdgeIndex, CaseSet>,
+        guards: &DenseMap<EdgeIndex, CaseSet>,
     ) -> Result<(), TooComplex> {
         let w = self.w;
         let id = self.name(d);
@@ -1029,7 +1038,7 @@ impl<'w> Validator<'w> {
         if matching == Matching::Exclusive {
             let guarded: Vec<(&EdgeSlot, &CaseSet)> = outs
                 .iter()
-                .filter_map(|(e, _, s)| guards.get(e).map(|g| (*s, g)))
+                .filter_map(|(e, _, s)| guards.get(*e).map(|g| (*s, g)))
                 .collect();
             for (i, (si, gi)) in guarded.iter().enumerate() {
                 let ri = reach.intersect(gi)?;
@@ -1070,11 +1079,11 @@ impl<'w> Validator<'w> {
                     break;
                 }
             }
-            if ever || !guards.contains_key(e) {
+            if ever || !guards.contains_key(*e) {
                 continue;
             }
             let alone = guards
-                .get(e)
+                .get(*e)
                 .map(|g| reach.intersect(g))
                 .transpose()?
                 .is_some_and(|s| !s.is_empty());
@@ -1106,10 +1115,10 @@ impl<'w> Validator<'w> {
 
     fn unused(&mut self) {
         let w = self.w;
-        let mut roles_used: BTreeSet<&str> = BTreeSet::new();
-        let mut roles_working: BTreeSet<&str> = BTreeSet::new();
-        let mut cals_used: BTreeSet<&str> = BTreeSet::new();
-        let mut attrs_used: BTreeSet<&str> = BTreeSet::new();
+        let mut roles_used = Names::default();
+        let mut roles_working = Names::default();
+        let mut cals_used = Names::default();
+        let mut attrs_used = Names::default();
         for (_, n) in w.nodes() {
             match &n.kind {
                 NodeKind::Task { role, .. } => {
@@ -1162,7 +1171,7 @@ impl<'w> Validator<'w> {
             }
         }
         // Managers of used roles are used too: ladders and escalations reach them.
-        let mut frontier: Vec<&str> = roles_used.iter().copied().collect();
+        let mut frontier: Vec<&str> = roles_used.iter().collect();
         while let Some(r) = frontier.pop() {
             if let Some(t) = w.roles.get(r).and_then(|x| x.escalates_to.as_deref())
                 && roles_used.insert(t)
@@ -1211,7 +1220,7 @@ impl<'w> Validator<'w> {
         code: &'static str,
         section: &str,
         ids: impl Iterator<Item = &'a String>,
-        used: &BTreeSet<&str>,
+        used: &Names<'_>,
         why: &str,
     ) {
         let noun = section.strip_suffix('s').unwrap_or(section);
@@ -1238,9 +1247,9 @@ impl<'w> Validator<'w> {
             let loc = Location::path(format!("mix[{i}]"));
             let here: Vec<&String> = row.case.keys().collect();
             let mut same = here.clone();
-            same.sort();
+            crate::sort::sort(&mut same);
             let mut want = names.clone();
-            want.sort();
+            crate::sort::sort(&mut want);
             if same != want {
                 let msg = format!(
                     "mix[{i}] names {}, but mix[0] names {}; every row names the same attributes",
@@ -1267,7 +1276,7 @@ impl<'w> Validator<'w> {
             if !row.weight.is_finite() || row.weight < 0.0 {
                 let msg = format!(
                     "mix[{i}]: a weight must be a number >= 0; got {}",
-                    row.weight
+                    crate::value::Num(row.weight)
                 );
                 self.push(Diagnostic::error("mix-weight", msg, loc));
             } else {
@@ -1297,7 +1306,7 @@ impl<'w> Validator<'w> {
 
     fn escalation(&mut self) {
         let w = self.w;
-        let mut reported = BTreeSet::new();
+        let mut reported: Vec<Vec<&str>> = Vec::new();
         for start in w.roles.keys() {
             let mut chain = vec![start.as_str()];
             let mut cur = start.as_str();
@@ -1305,8 +1314,9 @@ impl<'w> Validator<'w> {
                 if let Some(pos) = chain.iter().position(|c| *c == next) {
                     let mut cycle: Vec<&str> = chain[pos..].to_vec();
                     let mut key = cycle.clone();
-                    key.sort();
-                    if reported.insert(key) {
+                    crate::sort::sort(&mut key);
+                    if !reported.contains(&key) {
+                        reported.push(key);
                         cycle.push(next);
                         let msg = format!("roles escalate in a circle: {}", cycle.join(" → "));
                         self.push(Diagnostic::error(

@@ -134,7 +134,7 @@ impl Workflow {
             .edge_weights()
             .chain(self.unresolved.iter())
             .collect();
-        edges.sort_by_key(|s| s.seq);
+        crate::sort::sort_by_key(&mut edges, |s| s.seq);
         Document {
             flowdrill: FORMAT_VERSION,
             id: self.id.clone(),
@@ -215,7 +215,7 @@ impl Workflow {
             .edges_directed(ix, Direction::Outgoing)
             .map(|e| (e.id(), e.target(), e.weight()))
             .collect();
-        out.sort_by_key(|(_, _, s)| s.seq);
+        crate::sort::sort_by_key(&mut out, |(_, _, s)| s.seq);
         out
     }
 
@@ -226,7 +226,7 @@ impl Workflow {
             .edges_directed(ix, Direction::Incoming)
             .map(|e| (e.id(), e.source(), e.weight()))
             .collect();
-        out.sort_by_key(|(_, _, s)| s.seq);
+        crate::sort::sort_by_key(&mut out, |(_, _, s)| s.seq);
         out
     }
 
@@ -241,7 +241,7 @@ impl Workflow {
             })
             .chain(self.unresolved.iter().map(|s| (None, s)))
             .collect();
-        out.sort_by_key(|(_, s)| s.seq);
+        crate::sort::sort_by_key(&mut out, |(_, s)| s.seq);
         out
     }
 

@@ -475,7 +475,7 @@ pub fn event_log_csv(s: &Session) -> String {
         }
     }
     // A stable sort keeps rows of one instant in the order they were recorded.
-    rows.sort_by(|a, b| (&a.case, a.at).cmp(&(&b.case, b.at)));
+    crate::sort::sort_by(&mut rows, |a, b| (&a.case, a.at).cmp(&(&b.case, b.at)));
     let mut out = String::from("case_id,activity,timestamp,resource,lifecycle\n");
     for r in rows {
         let _ = writeln!(

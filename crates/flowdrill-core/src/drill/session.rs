@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::scenario::{ActionKind, DrillScenario, Expect, Inject, SystemInject};
 use crate::business::parse_instant;
 use crate::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
+use crate::dense::Tally;
 use crate::duration::Duration;
 use crate::error::{ParseError, unknown_word_message};
 use crate::model::NodeKind;
@@ -342,9 +343,9 @@ pub struct Case {
     #[serde(skip)]
     tokens: Vec<Token>,
     #[serde(skip)]
-    arrived: BTreeMap<NodeIndex, usize>,
+    arrived: Tally<NodeIndex>,
     #[serde(skip)]
-    taken: BTreeMap<EdgeIndex, u32>,
+    taken: Tally<EdgeIndex>,
     #[serde(skip)]
     pub(crate) clocks: Vec<SlaClock>,
 }
@@ -1068,8 +1069,8 @@ impl Session {
             expect: post.expect.clone(),
             start,
             tokens: Vec::new(),
-            arrived: BTreeMap::new(),
-            taken: BTreeMap::new(),
+            arrived: Tally::default(),
+            taken: Tally::default(),
             clocks,
         });
         let i = self.cases.len() - 1;
@@ -1173,7 +1174,7 @@ impl Session {
             .or_else(|| open.iter().find(|(_, _, s)| s.edge.when.is_none()))
             .map(|(e, t, _)| (*e, *t));
         if let Some((e, t)) = pick {
-            *self.cases[i].taken.entry(e).or_insert(0) += 1;
+            self.cases[i].taken.bump(e);
             self.enter(i, t, at);
         }
     }
@@ -1205,20 +1206,16 @@ impl Session {
                         .map(|(e, t, _)| (e, t))
                         .collect();
                     for (e, t) in outs {
-                        *self.cases[i].taken.entry(e).or_insert(0) += 1;
+                        self.cases[i].taken.bump(e);
                         self.enter(i, t, at);
                     }
                 }
                 NodeKind::Join => {
                     let need = self.pairs.arity(&self.w, tok.node).unwrap_or(1);
-                    let n = {
-                        let c = self.cases[i].arrived.entry(tok.node).or_insert(0);
-                        *c += 1;
-                        *c
-                    };
+                    let n = self.cases[i].arrived.bump(tok.node);
                     // The join's visit was recorded on each arrival; keep the last.
-                    if n >= need {
-                        self.cases[i].arrived.remove(&tok.node);
+                    if usize::try_from(n).is_ok_and(|n| n >= need) {
+                        self.cases[i].arrived.reset(tok.node);
                         let id = &self.w.node(tok.node).id;
                         let case = &mut self.cases[i];
                         let mut seen = 0;
@@ -1545,7 +1542,7 @@ impl Session {
         if let Some(task) = task {
             self.leave(i, task, t, Some(&a.by));
             if let Some((te, _, _)) = self.w.outgoing(task).first() {
-                *self.cases[i].taken.entry(*te).or_insert(0) += 1;
+                self.cases[i].taken.bump(*te);
             }
             self.enter(i, d, t);
             if let Some(k) = self.cases[i].tokens.iter().position(|x| x.node == d) {
@@ -1553,7 +1550,7 @@ impl Session {
             }
         }
         self.leave(i, d, t, Some(&a.by));
-        *self.cases[i].taken.entry(e).or_insert(0) += 1;
+        self.cases[i].taken.bump(e);
         self.cases[i].decisions.push(DecisionMade {
             node: did,
             chosen: target.to_string(),
@@ -1574,7 +1571,7 @@ pub(crate) fn right_branch(
     w: &Workflow,
     d: NodeIndex,
     truth: &Assignment,
-    taken: &BTreeMap<EdgeIndex, u32>,
+    taken: &Tally<EdgeIndex>,
 ) -> Option<NodeIndex> {
     branch_for(&open_edges(w, d, taken), truth).map(|(_, n, _)| *n)
 }
@@ -1720,7 +1717,7 @@ fn check_scenario(w: &Workflow, s: &DrillScenario) -> Result<(), DrillError> {
             _ => {}
         }
     }
-    ids.sort_unstable();
+    crate::sort::sort(&mut ids);
     if let Some(pair) = ids.windows(2).find(|p| p[0] == p[1]) {
         return Err(err(format!("post id \"{}\" is used twice", pair[0])));
     }
