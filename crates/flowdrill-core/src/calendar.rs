@@ -375,7 +375,7 @@ impl TryFrom<RawCalendar> for Calendar {
             .iter()
             .enumerate()
             .map(|(i, d)| {
-                d.trim().parse::<NaiveDate>().map_err(|_| {
+                parse_date(d.trim()).ok_or_else(|| {
                     format!("holidays[{i}]: \"{d}\" is not a date; expected YYYY-MM-DD like \"2026-12-25\"")
                 })
             })
@@ -567,9 +567,51 @@ impl fmt::Display for WeeklyPoint {
 
 string_serde!(WeeklyPoint, "a weekday and a time like \"wed 12:00\"");
 
+/// Reads a date written `YYYY-MM-DD` (four, two and two digits) that exists in the calendar.
+///
+/// Written out rather than `NaiveDate::from_str`, whose general parser (every format
+/// chrono reads) costs 10 KB of WebAssembly for this one use.
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_year_month_day() {
+        assert_eq!(
+            parse_date("2026-12-25"),
+            NaiveDate::from_ymd_opt(2026, 12, 25)
+        );
+        assert_eq!(
+            parse_date("2028-02-29"),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-05",
+            "26-01-05",
+            "2026/01/05",
+            "2026-01-0x",
+            "２０２６-01-01",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn day_sets() {

@@ -631,15 +631,34 @@ pub fn assignment_from_json<'a>(
     w: &Workflow,
     values: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
 ) -> Result<Assignment, RouteError> {
-    let pairs: Vec<(&str, String)> = values
-        .into_iter()
-        .map(|(k, v)| {
-            (
-                k.as_str(),
-                v.as_str().map_or_else(|| v.to_string(), str::to_string),
-            )
-        })
-        .collect();
+    typed_pairs(
+        w,
+        values.into_iter().map(|(k, v)| {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            (k.as_str(), text)
+        }),
+    )
+}
+
+/// Reads a case from attribute values read from a file or a page (words and numbers), checked
+/// like [`assignment_from_json`]. The browser's view module reads a case this way, without
+/// `serde_json::Value` (whose reader costs 8 KB of WebAssembly).
+pub fn assignment_from_values<'a>(
+    w: &Workflow,
+    values: impl IntoIterator<Item = (&'a String, &'a Value)>,
+) -> Result<Assignment, RouteError> {
+    typed_pairs(
+        w,
+        values.into_iter().map(|(k, v)| (k.as_str(), v.to_string())),
+    )
+}
+
+/// [`parse_assignment`] of pairs whose values are owned text.
+fn typed_pairs<'a>(
+    w: &Workflow,
+    pairs: impl Iterator<Item = (&'a str, String)>,
+) -> Result<Assignment, RouteError> {
+    let pairs: Vec<(&str, String)> = pairs.collect();
     parse_assignment(w, pairs.iter().map(|(k, v)| (*k, v.as_str())))
 }
 

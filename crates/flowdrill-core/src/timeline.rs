@@ -88,9 +88,12 @@ pub fn timeline(
     arrival: DateTime<Utc>,
     pace: Pace,
 ) -> Result<Vec<TimedStep>, TimelineError> {
-    let mut lanes: std::collections::BTreeMap<String, DateTime<Utc>> =
-        std::collections::BTreeMap::new();
-    lanes.insert(String::new(), arrival);
+    // When each lane (branch of a fork, by its dotted name) last left a step: a short
+    // list, as few branches are open at once.
+    let mut lanes: Vec<(String, DateTime<Utc>)> = vec![(String::new(), arrival)];
+    let lane_at = |lanes: &[(String, DateTime<Utc>)], name: &str| {
+        lanes.iter().find(|(k, _)| k == name).map(|(_, t)| *t)
+    };
     let mut out = Vec::with_capacity(route.steps.len());
     for step in &route.steps {
         let Some(node) = w.node_by_id(&step.node) else {
@@ -109,24 +112,21 @@ pub fn timeline(
                 } else {
                     format!("{}.", step.lane)
                 };
-                let children: Vec<String> = lanes
-                    .keys()
-                    .filter(|k| {
-                        !k.is_empty() && k.starts_with(&prefix) && !k[prefix.len()..].contains('.')
-                    })
-                    .cloned()
-                    .collect();
-                let t = children.iter().filter_map(|k| lanes.get(k)).max().copied();
-                for k in children {
-                    lanes.remove(&k);
-                }
-                t.or_else(|| lanes.get(&step.lane).copied())
-                    .unwrap_or(arrival)
+                let is_child = |k: &str| {
+                    !k.is_empty()
+                        && k.strip_prefix(prefix.as_str())
+                            .is_some_and(|rest| !rest.contains('.'))
+                };
+                let t = lanes
+                    .iter()
+                    .filter(|(k, _)| is_child(k))
+                    .map(|(_, t)| *t)
+                    .max();
+                lanes.retain(|(k, _)| !is_child(k));
+                t.or_else(|| lane_at(&lanes, &step.lane)).unwrap_or(arrival)
             }
-            _ => lanes
-                .get(&step.lane)
-                .or_else(|| lanes.get(&parent))
-                .copied()
+            _ => lane_at(&lanes, &step.lane)
+                .or_else(|| lane_at(&lanes, &parent))
                 .unwrap_or(arrival),
         };
         let leave = match &node.kind {
@@ -150,7 +150,10 @@ pub fn timeline(
             NodeKind::Wait { .. } => wait_release(w, node, enter)?,
             _ => enter,
         };
-        lanes.insert(step.lane.clone(), leave);
+        match lanes.iter_mut().find(|(k, _)| *k == step.lane) {
+            Some(slot) => slot.1 = leave,
+            None => lanes.push((step.lane.clone(), leave)),
+        }
         out.push(TimedStep {
             node: step.node.clone(),
             enter,

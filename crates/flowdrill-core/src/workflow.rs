@@ -346,9 +346,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Parse
 /// Reads just `"flowdrill"` so that a newer file gets a version error rather than
 /// confusing complaints about fields this build does not know.
 fn check_version(text: &str) -> Result<(), ParseError> {
+    /// The version as written (read as raw text: reading it as a `serde_json::Value` would
+    /// bring that type's whole reader into the WebAssembly modules).
     #[derive(serde::Deserialize)]
-    struct Head {
-        flowdrill: Option<serde_json::Value>,
+    struct Head<'a> {
+        #[serde(borrow)]
+        flowdrill: Option<&'a serde_json::value::RawValue>,
     }
     let first = text.trim_start();
     if !first.is_empty() && !first.starts_with('{') {
@@ -382,9 +385,10 @@ fn check_version(text: &str) -> Result<(), ParseError> {
         None => Err(err(format!(
             "missing format version; a flowdrill workflow starts with \"flowdrill\": {FORMAT_VERSION}"
         ))),
-        Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => Ok(()),
+        Some(v) if v.get() == FORMAT_VERSION.to_string() => Ok(()),
         Some(v) => Err(err(format!(
-            "format version {v} is not supported; this build reads version {FORMAT_VERSION}"
+            "format version {} is not supported; this build reads version {FORMAT_VERSION}",
+            v.get()
         ))),
     }
 }

@@ -2,7 +2,7 @@
 
 use flowdrill_core::Duration;
 use flowdrill_core::business::parse_instant;
-use flowdrill_core::route::{assignment_from_json, route_from};
+use flowdrill_core::route::{assignment_from_values, route_from};
 #[cfg(feature = "app")]
 use flowdrill_core::scenario::Scenario;
 #[cfg(feature = "app")]
@@ -15,9 +15,7 @@ use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "app")]
-use crate::json_of;
-use crate::{error, parse_error, relabel, to_js};
+use crate::{error, json_of, parse_error, relabel, to_js};
 
 // A layout is large (a 1,000-node drawing is 250 KB of JSON) and redrawn on every edit, so it
 // crosses as one array of numbers and one string, and a few lines of JavaScript build the
@@ -234,12 +232,17 @@ impl Workflow {
         start: Option<String>,
         at: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let raw: std::collections::BTreeMap<String, serde_json::Value> = match case {
+        let raw: indexmap::IndexMap<String, flowdrill_core::Value> = match json_of(case.map(Into::into), "route")? {
             None => Default::default(),
-            Some(c) => from_js(c.into(), "route")?,
+            Some(text) => serde_json::from_str(&text).map_err(|_| {
+                error(
+                    "route",
+                    "the attributes must be an object of names and values, like {\"sentiment\": \"negative\", \"severity\": 3}",
+                )
+            })?,
         };
         let w = &self.inner;
-        let case = assignment_from_json(w, &raw).map_err(|e| error("route", &e.to_string()))?;
+        let case = assignment_from_values(w, &raw).map_err(|e| error("route", &e.to_string()))?;
         let route = route_from(w, start.as_deref(), &case).map_err(|e| {
             let err = error("route", &e.to_string());
             // A case not decided yet: which decision needs which attribute, as data.
@@ -361,8 +364,4 @@ pub fn elapsed(calendar_json: &str, from: &str, to: &str) -> Result<String, JsVa
     let a = parse_instant(from).map_err(|m| error("calendar", &m))?;
     let b = parse_instant(to).map_err(|m| error("calendar", &m))?;
     Ok(cal.elapsed(a, b).to_string())
-}
-
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, code: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| error(code, &e.to_string()))
 }

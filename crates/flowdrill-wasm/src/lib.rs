@@ -67,7 +67,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text).map_err(|_| error("internal", "result is not JSON"))
 }
 
-#[cfg(any(feature = "app", feature = "drill"))]
 /// JSON text of a JavaScript value (`None` for `undefined` or `null`).
 fn json_of(value: Option<JsValue>, code: &str) -> Result<Option<String>, JsValue> {
     match value {
