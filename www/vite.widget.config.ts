@@ -7,9 +7,10 @@
 //
 //   <script type="module" src="/any/path/flowdrill-widget.js"></script>
 //
-// The view and assistant modes load the entry and `flowdrill_view_bg-*.wasm` only; the
-// simulate, drill and edit modes fetch the app's views, its module and the drill module on
-// first use. Styles live in the shadow root (imported with `?inline`): the build emits no
+// The view and assistant modes load the entry, `flowdrill_view_bg-*.wasm` and their own
+// small chunks (the flowchart's drawing code for `view`, the questions for `assistant`);
+// the simulate, drill and edit modes fetch the app's views, its module and the drill
+// module on first use. Styles live in the shadow root (imported with `?inline`): the build emits no
 // stylesheet for the page. `flowdrill-widget.d.ts` and `flowdrill-types.d.ts` are the types.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,8 +100,8 @@ export default defineConfig({
       fileName: () => 'flowdrill-widget.js',
     },
     rolldownOptions: {
-      // Code the entry shares with the lazy chunks stays in the entry (one request for the
-      // view and assistant modes), which then exports a little more than its own API.
+      // Code the entry shares with the lazy chunks stays in the entry, which then exports a
+      // little more than its own API.
       preserveEntrySignatures: 'allow-extension',
       output: {
         // A library build in ES format keeps its whitespace; this one is for browsers.

@@ -64,12 +64,18 @@ const WIDGET_DIST: &str = "www/dist-widget";
 /// The static site `cargo xtask dist` leaves at the workspace root.
 const DIST: &str = "dist";
 
-/// The wasm-opt passes run: dead code, unused module elements and duplicate functions.
+/// The wasm-opt passes run: dead code, unused module elements, duplicate functions, dead
+/// arguments, and a local order that compresses better. Chosen by measuring the gzipped
+/// view module: these save 2.5 KB; `-Oz` shrinks the raw module but adds 17 KB gzipped,
+/// and `--reorder-functions` adds 10 KB (gzip's window sees fewer similar functions).
 const WASM_OPT_PASSES: &[&str] = &[
     "--dce",
     "--vacuum",
     "--remove-unused-module-elements",
     "--duplicate-function-elimination",
+    "--dae-optimizing",
+    "--reorder-locals",
+    "--remove-unused-brs",
 ];
 
 /// The WebAssembly features rustc uses by default for wasm32-unknown-unknown, which

@@ -38,7 +38,9 @@
 //! | `sla-breach-window` | warning | typical work breaches an SLA rule for cases arriving in part of the week |
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
+
+use indexmap::IndexMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
@@ -237,7 +239,7 @@ impl<'w> Validator<'w> {
     // ---- ids ------------------------------------------------------------------------
 
     fn ids(&mut self) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: IndexMap<&str, usize> = IndexMap::new();
         let nodes: Vec<_> = self.w.nodes().collect();
         for (pos, (ix, node)) in nodes.iter().enumerate() {
             if let Some(first) = seen.insert(&node.id, pos) {
@@ -247,7 +249,7 @@ impl<'w> Validator<'w> {
             }
         }
         let edges = self.w.edges();
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: IndexMap<&str, usize> = IndexMap::new();
         for (pos, (_, slot)) in edges.iter().enumerate() {
             if let Some(id) = &slot.edge.id {
                 if let Some(first) = seen.get(id.as_str()) {
@@ -262,7 +264,7 @@ impl<'w> Validator<'w> {
                 }
             }
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: IndexMap<&str, usize> = IndexMap::new();
         for (i, sla) in self.w.slas.iter().enumerate() {
             if let Some(first) = seen.get(sla.id.as_str()) {
                 let msg = format!(

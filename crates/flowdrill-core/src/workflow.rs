@@ -1,6 +1,6 @@
 //! A workflow held as a stable-index graph, built from a [`Document`].
 
-use std::collections::HashMap;
+use indexmap::IndexMap;
 
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -49,7 +49,7 @@ pub struct Workflow {
     /// A joint table of attribute values for simulation.
     pub mix: Vec<crate::model::MixRow>,
     graph: StableDiGraph<Node, EdgeSlot>,
-    index: HashMap<String, NodeIndex>,
+    index: IndexMap<String, NodeIndex>,
     /// Edges whose `from` or `to` names no node, kept so nothing written is lost.
     unresolved: Vec<EdgeSlot>,
     next_seq: u64,
@@ -95,7 +95,7 @@ impl Workflow {
             slas: doc.slas,
             mix: doc.mix,
             graph: StableDiGraph::with_capacity(doc.nodes.len(), doc.edges.len()),
-            index: HashMap::new(),
+            index: IndexMap::new(),
             unresolved: Vec::new(),
             next_seq: 0,
         };
@@ -273,7 +273,7 @@ impl Workflow {
     pub fn remove_node(&mut self, id: &str) -> Result<Node, EditError> {
         let ix = self
             .index
-            .remove(id)
+            .swap_remove(id)
             .ok_or_else(|| EditError::UnknownNode(id.to_string()))?;
         let node = self
             .graph

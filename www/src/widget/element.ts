@@ -19,11 +19,9 @@
  * WebAssembly module; the other modes fetch the app's views and modules on first use.
  */
 import type { Diagnostic } from '../types';
-import { mountAssistant } from './assistant';
 import { loadCore } from './core';
 import { EN, type Labels, fill, labelTable } from './labels';
 import { type Loaded, type ModeContext, type Mounted, type WidgetError, coreError, errorBox } from './shared';
-import { mountView } from './viewMode';
 import css from './widget.css?inline';
 
 export const MODES = ['view', 'assistant', 'simulate', 'drill', 'edit'] as const;
@@ -39,6 +37,23 @@ export interface ValidationDetail {
   error: WidgetError | null;
   /** The workflow's id, when it was read. */
   workflow: string | null;
+}
+
+/** A workflow file as fetched: its text, or why not. */
+type Fetched = { ok: true; text: string } | { ok: false; status: number; statusText: string };
+
+/** Requests in flight, by URL: widgets that load the same file at once share one download. */
+const inFlight = new Map<string, Promise<Fetched>>();
+
+function fetchShared(url: string): Promise<Fetched> {
+  let p = inFlight.get(url);
+  if (!p) {
+    p = fetch(url)
+      .then(async (res): Promise<Fetched> => (res.ok ? { ok: true, text: await res.text() } : { ok: false, status: res.status, statusText: res.statusText }))
+      .finally(() => inFlight.delete(url));
+    inFlight.set(url, p);
+  }
+  return p;
 }
 
 export class FlowDrillElement extends HTMLElement {
@@ -263,16 +278,16 @@ export class FlowDrillElement extends HTMLElement {
     const src = this.getAttribute('src');
     if (!src) throw { kind: 'config', code: 'no-source', message: labels.noSource } satisfies WidgetError;
     const url = new URL(src, document.baseURI).href;
-    let res: Response;
+    let got: Fetched;
     try {
-      res = await fetch(url);
+      got = await fetchShared(url);
     } catch (e) {
       throw { kind: 'fetch', code: 'network', message: fill(labels.errorNetwork, { url: src, message: e instanceof Error ? e.message : String(e) }), source: url } satisfies WidgetError;
     }
-    if (!res.ok) {
-      throw { kind: 'fetch', code: String(res.status), message: fill(labels.errorFetch, { url: src, status: `${res.status} ${res.statusText}`.trim() }), source: url } satisfies WidgetError;
+    if (!got.ok) {
+      throw { kind: 'fetch', code: String(got.status), message: fill(labels.errorFetch, { url: src, status: `${got.status} ${got.statusText}`.trim() }), source: url } satisfies WidgetError;
     }
-    return { text: await res.text(), source: url };
+    return { text: got.text, source: url };
   }
 
   async #mount(): Promise<void> {
@@ -317,10 +332,16 @@ export class FlowDrillElement extends HTMLElement {
         const m = await import('./appModes');
         if (gen !== this.#generation) return;
         mounted = await m.mountAppMode(mode as 'simulate' | 'drill' | 'edit', ctx);
-      } else {
-        await loadCore();
+      } else if (mode === 'assistant') {
+        // Each mode's code is its own chunk, fetched while the module compiles: a page
+        // with only an assistant does not download the flowchart's drawing code.
+        const [m] = await Promise.all([import('./assistant'), loadCore()]);
         if (gen !== this.#generation) return;
-        mounted = mode === 'assistant' ? mountAssistant(ctx) : mountView(ctx);
+        mounted = m.mountAssistant(ctx);
+      } else {
+        const [m] = await Promise.all([import('./viewMode'), loadCore()]);
+        if (gen !== this.#generation) return;
+        mounted = m.mountView(ctx);
       }
     } catch (e) {
       if (gen !== this.#generation) return;
