@@ -6,6 +6,7 @@
  * download them.
  */
 import appCss from '../styles.css?inline';
+import frameCss from './app.css?inline';
 import { button, h } from '../dom';
 import { Store } from '../state';
 import type { View, ViewFactory } from '../views/view';
@@ -100,7 +101,7 @@ export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mou
     if (isTyping(e) || mod || e.altKey) return;
     if (view.onKey?.(e)) e.preventDefault();
   });
-  const style = h('style', null, appCss + extraCss);
+  const style = h('style', null, appCss + frameCss + extraCss);
   const el = h('div', { class: 'fd-app-mode' }, style, app);
 
 

@@ -12,6 +12,7 @@ import { button, h, replace, uid } from '../dom';
 import { formatSeconds } from '../format';
 import type { Assignment, Doc, RouteAnswer, Value } from '../types';
 import { Workflow } from './core';
+import css from './assistant.css?inline';
 import { fill } from './labels';
 import { type ModeContext, type Mounted, coreError, readDoc, instantText, nowIso, valueText, zoneOf } from './shared';
 
@@ -73,6 +74,7 @@ export function mountAssistant(ctx: ModeContext): Mounted {
   const el = h(
     'section',
     { class: 'fd-assistant', 'aria-labelledby': headId, 'data-testid': 'widget-assistant' },
+    h('style', null, css),
     h('header', { class: 'fd-head' }, h('h2', { id: headId }, name), h('span', { class: 'fd-chip' }, labels.assistant)),
     h('p', { class: 'fd-intro' }, labels.assistantIntro),
     answered,

@@ -8,6 +8,7 @@ import { GraphView } from '../graph';
 import type { Diagnostic, Doc, Guard } from '../types';
 import { Workflow } from './core';
 import { fill } from './labels';
+import css from './view.css?inline';
 import { type ModeContext, type Mounted, coreError, readDoc, zoneOf } from './shared';
 
 interface SlaInput {
@@ -114,6 +115,7 @@ export function mountView(ctx: ModeContext): Mounted {
   const el = h(
     'section',
     { class: 'fd-view', 'aria-labelledby': headId, 'data-testid': 'widget-view' },
+    h('style', null, css),
     h(
       'header',
       { class: 'fd-head' },
