@@ -232,10 +232,15 @@ pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo: a
 /// few edits away (a swap of neighbours counts as one) or a prefix of it.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest(word, &mut candidates.into_iter())
+}
+
+/// [`suggest`] over any candidates behind `dyn`: compiled once, not once per kind of list
+/// (node ids, roles, attributes, zones...).
+fn closest<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
     let w = word.to_ascii_lowercase();
     let allowed = (w.chars().count() / 3).max(1) as f64;
     candidates
-        .into_iter()
         .filter(|c| !c.is_empty() && *c != word)
         .map(|c| {
             let cl = c.to_ascii_lowercase();
