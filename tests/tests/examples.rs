@@ -989,3 +989,31 @@ fn the_readme_example_holds() {
     .unwrap();
     assert!(route(&w, &case).unwrap().notified().contains(&"legal"));
 }
+
+/// A case read from a page's values (words and numbers, as the browser's view module reads
+/// it) is the same case as read from JSON values, and is refused the same way.
+#[test]
+fn a_case_reads_the_same_from_values_and_from_json() {
+    use flowdrill_core::Value;
+    use flowdrill_core::route::{assignment_from_json, assignment_from_values};
+    let w = load("social-triage");
+    let json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"situation": "problem", "asker": "customer"}"#).unwrap();
+    let values: indexmap::IndexMap<String, Value> =
+        serde_json::from_str(r#"{"situation": "problem", "asker": "customer"}"#).unwrap();
+    let a = assignment_from_json(&w, &json).unwrap();
+    let b = assignment_from_values(&w, &values).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.get("situation"), Some(&Value::from("problem")));
+
+    let bad: indexmap::IndexMap<String, Value> =
+        serde_json::from_str(r#"{"situation": "problm"}"#).unwrap();
+    let bad_json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"situation": "problm"}"#).unwrap();
+    let e = assignment_from_values(&w, &bad).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        assignment_from_json(&w, &bad_json).unwrap_err().to_string()
+    );
+    assert!(e.contains("did you mean \"problem\""), "{e}");
+}
