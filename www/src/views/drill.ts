@@ -114,6 +114,8 @@ export function createDrillView(ctx: ViewContext): View {
   let player: Player = loadPlayer();
   let transport: DrillTransport | null = null;
   let reportShownFor = '';
+  /** The run and length of a drill that had already ended when it was restored. */
+  let endedWhenRestored = '';
   /** The drill module's session class (loaded when the view first opens). */
   let Session: DrillSessionClass | null = null;
 
@@ -330,6 +332,11 @@ export function createDrillView(ctx: ViewContext): View {
     }
     const { applied, rejected } = replayInto(s, d.log);
     setSession({ ...d, log: applied }, s);
+    try {
+      if (s.view().ended) endedWhenRestored = `${d.run}:${applied.length}`;
+    } catch {
+      // The view is drawn (and its error shown) by the next render.
+    }
     if (rejected.length) {
       console.warn('drill: actions left out on replay', rejected);
       if (!quiet) say(`${rejected.length} action${rejected.length === 1 ? '' : 's'} of the saved log could not be replayed and ${rejected.length === 1 ? 'was' : 'were'} left out: ${rejected[0]!.message}`, 'error');
@@ -986,7 +993,7 @@ export function createDrillView(ctx: ViewContext): View {
       replace(reportEl, h('p', { class: 'error' }, `The report could not be made: ${errorText(e)}`));
       return;
     }
-    ctx.onDrillEnded?.(r);
+    ctx.onDrillEnded?.(r, { run: drill.run, restored: reportShownFor === endedWhenRestored });
     const base = slug(r.scenario || r.title);
     const dl = (label: string, testid: string, f: () => void) => button(label, f, { 'data-testid': testid, 'data-action': testid });
     const plan = r.plan;

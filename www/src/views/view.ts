@@ -7,8 +7,12 @@ export interface ViewContext {
   announce(message: string, tone?: 'info' | 'error'): void;
   /** The root the app is mounted in (an element or a shadow root): query only inside it. */
   root: Document | ShadowRoot;
-  /** The Drill view calls this once per drill when the drill ends, with its report. */
-  onDrillEnded?(report: import('../types').AfterActionReport): void;
+  /**
+   * The Drill view calls this when a drill's report is shown: once when the drill ends, and
+   * again (with `restored`) when a drill that had already ended is opened after a reload.
+   * `run` names the run, for a host that keeps one report per drill.
+   */
+  onDrillEnded?(report: import('../types').AfterActionReport, ended: { run: string; restored: boolean }): void;
 }
 
 export interface View {

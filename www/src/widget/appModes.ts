@@ -67,7 +67,7 @@ export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mou
     store,
     announce,
     root: ctx.root,
-    onDrillEnded: (report) => ctx.emit('drill-ended', { report }),
+    onDrillEnded: (report, { run, restored }) => ctx.emit('drill-ended', { report, run, restored }),
   });
   const panel = h('section', { class: 'view-panel', 'aria-label': mode }, view.el);
   const parts: Array<HTMLElement> = [];

@@ -13,7 +13,7 @@
  * Events (CustomEvent, bubbling and composed, so `document.addEventListener` hears them):
  * `validation` (`{diagnostics, error, workflow}`) after every load, `route-changed`
  * (`{attributes, start, route, deadlines, at}`) in the assistant, `drill-ended`
- * (`{report}`) in drill mode and `change` (`{document, text}`) in edit mode.
+ * (`{report, run, restored}`) in drill mode and `change` (`{document, text}`) in edit mode.
  *
  * Everything is drawn in an open shadow root. The view and assistant modes use the small
  * WebAssembly module; the other modes fetch the app's views and modules on first use.

@@ -91,9 +91,16 @@ export interface RouteChangedDetail {
   at: Instant | null;
 }
 
-/** `drill-ended` (drill mode): the after-action report of the drill that just ended. */
+/**
+ * `drill-ended` (drill mode): the after-action report, when a drill ends, and again when a
+ * drill that had already ended is opened after a reload (`restored: true`).
+ */
 export interface DrillEndedDetail {
   report: AfterActionReport;
+  /** This run of the drill: a host that keeps one report per drill keys it by this. */
+  run: string;
+  /** True when the drill had ended before the widget opened it (the page was reloaded). */
+  restored: boolean;
 }
 
 /** `change` (edit mode): the document after an edit, undo or redo. */

@@ -469,8 +469,18 @@ export const tests = [
       assert.equal(ended.detail.report.title, 'A complaint video goes viral');
       assert.equal(ended.detail.report.workflow, 'social-triage');
       assert.ok(Array.isArray(ended.detail.report.score.objectives) && ended.detail.report.score.objectives.length > 0);
+      assert.equal(ended.detail.restored, false);
+      assert.match(ended.detail.run, /\S/);
       await page.evaluate(() => document.activeElement?.blur());
       await page.screenshot({ path: join(results, 'widget-modes.png'), fullPage: true });
+      // After a reload the saved drill opens on its report; the page hears it again, marked
+      // as restored, with the same run.
+      await page.reload();
+      await page.locator('#drill [data-testid=drill-report] [data-testid=report-objectives]').waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => window.__widgetEvents.some((e) => e.type === 'drill-ended'));
+      const again = (await events(page, 'drill-ended'))[0];
+      assert.equal(again.detail.restored, true);
+      assert.equal(again.detail.run, ended.detail.run);
       assert.deepEqual([...new Set(missing)], ['/examples/index.json']);
       assert.ok(consoleErrors.every((m) => /404/.test(m)), consoleErrors.join('\n'));
     },
