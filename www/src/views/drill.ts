@@ -57,6 +57,8 @@ interface LibraryEntry {
   kind?: string;
   /** For a drill: the workflow's file, in the same folder. */
   workflow?: string;
+  /** A scenario the page gave (the widget's `scenario`): its text, drilled on the open workflow. */
+  given?: string;
 }
 
 /** How often the clock moves on screen while it runs, in ms. */
@@ -388,6 +390,10 @@ export function createDrillView(ctx: ViewContext): View {
     const entry = library.find((x) => x.id === scenarioSelect.value);
     if (!entry) {
       say('Choose a scenario first.', 'error');
+      return;
+    }
+    if (entry.given !== undefined) {
+      startDrill({ kind: 'file', id: entry.file, name: entry.name }, ctx.store.text, entry.given);
       return;
     }
     if (!entry.workflow) {
@@ -1126,6 +1132,22 @@ export function createDrillView(ctx: ViewContext): View {
 
   // ---- start-up --------------------------------------------------------------------------
 
+  /** The scenario the page gave, as the first entry of the list (under its name). */
+  async function givenScenario(url: string): Promise<LibraryEntry | null> {
+    let text: string;
+    let doc: unknown;
+    try {
+      text = await fetchText(url);
+      doc = JSON.parse(text);
+    } catch (e) {
+      say(`The scenario ${url} could not be read: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      return null;
+    }
+    const title = doc && typeof doc === 'object' ? (doc as { name?: unknown }).name : undefined;
+    const file = url.split(/[?#]/)[0]?.split('/').pop() || url;
+    return { id: `given:${url}`, name: typeof title === 'string' && title.trim() ? title : file, file: url, kind: 'drill', given: text };
+  }
+
   async function init(): Promise<void> {
     try {
       const list = JSON.parse(await fetchText(`${EXAMPLES_BASE}index.json`)) as LibraryEntry[];
@@ -1134,6 +1156,8 @@ export function createDrillView(ctx: ViewContext): View {
       console.warn('the example library is not available', e);
       library = [];
     }
+    const given = ctx.drillScenario ? await givenScenario(ctx.drillScenario) : null;
+    if (given) library.unshift(given);
     const drills = library.filter((x) => x.kind === 'drill');
     replace(scenarioSelect, ...(drills.length ? drills.map((x) => h('option', { value: x.id }, x.name)) : [h('option', { value: '' }, 'No example drills')]));
     Session = (await loadDrill()).DrillSession;

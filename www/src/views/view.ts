@@ -13,6 +13,11 @@ export interface ViewContext {
    * `run` names the run, for a host that keeps one report per drill.
    */
   onDrillEnded?(report: import('../types').AfterActionReport, ended: { run: string; restored: boolean }): void;
+  /**
+   * A scenario file's URL that the Drill view offers first (the widget's `scenario`
+   * attribute); it is drilled on the workflow open in the store.
+   */
+  drillScenario?: string;
 }
 
 export interface View {

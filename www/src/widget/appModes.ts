@@ -68,6 +68,7 @@ export async function mountAppMode(mode: AppMode, ctx: ModeContext): Promise<Mou
     announce,
     root: ctx.root,
     onDrillEnded: (report, { run, restored }) => ctx.emit('drill-ended', { report, run, restored }),
+    drillScenario: ctx.scenario ?? undefined,
   });
   const panel = h('section', { class: 'view-panel', 'aria-label': mode }, view.el);
   const parts: Array<HTMLElement> = [];

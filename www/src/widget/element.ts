@@ -39,6 +39,16 @@ export interface ValidationDetail {
   workflow: string | null;
 }
 
+/** The `scenario` attribute as an absolute URL (relative to the page), or `null`. */
+function scenarioUrl(value: string | null): string | null {
+  if (!value?.trim()) return null;
+  try {
+    return new URL(value.trim(), document.baseURI).href;
+  } catch {
+    return null;
+  }
+}
+
 /** A workflow file as fetched: its text, or why not. */
 type Fetched = { ok: true; text: string } | { ok: false; status: number; statusText: string };
 
@@ -58,7 +68,7 @@ function fetchShared(url: string): Promise<Fetched> {
 
 export class FlowDrillElement extends HTMLElement {
   static get observedAttributes(): string[] {
-    return ['src', 'mode', 'theme', 'lang', 'start'];
+    return ['src', 'mode', 'theme', 'lang', 'start', 'scenario'];
   }
 
   readonly #shadow: ShadowRoot;
@@ -172,6 +182,18 @@ export class FlowDrillElement extends HTMLElement {
   set start(v: string | null) {
     if (v === null) this.removeAttribute('start');
     else this.setAttribute('start', v);
+  }
+
+  /**
+   * A drill scenario file (URL) that drill mode offers first, to be drilled on this
+   * widget's workflow.
+   */
+  get scenario(): string | null {
+    return this.getAttribute('scenario');
+  }
+  set scenario(v: string | null) {
+    if (v === null) this.removeAttribute('scenario');
+    else this.setAttribute('scenario', v);
   }
 
   /** The workflow's JSON text as loaded, or `null` while loading or after an error. */
@@ -311,6 +333,7 @@ export class FlowDrillElement extends HTMLElement {
       lang: this.#lang,
       root: this.#shadow,
       start: this.getAttribute('start'),
+      scenario: scenarioUrl(this.getAttribute('scenario')),
       emit: (type, detail) => {
         if (gen === this.#generation) this.#emit(type, detail);
       },

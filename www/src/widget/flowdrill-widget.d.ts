@@ -136,6 +136,8 @@ export declare class FlowDrillElement extends HTMLElement {
   theme: 'light' | 'dark' | 'auto';
   /** Reflects `start`: the start node the assistant routes from (several start nodes). */
   start: string | null;
+  /** Reflects `scenario`: a drill scenario file (URL) that drill mode offers first. */
+  scenario: string | null;
   /** The workflow's JSON text as loaded, or `null`. */
   readonly workflowText: string | null;
   /** Why the widget shows no workflow, or `null`. */

@@ -40,6 +40,8 @@ export interface ModeContext {
   fail(error: WidgetError): void;
   /** The start node chosen by the page (`start` attribute), if any. */
   start: string | null;
+  /** A drill scenario's URL given by the page (`scenario` attribute), if any. */
+  scenario: string | null;
 }
 
 /** What a mounted mode gives back. */

@@ -4,7 +4,7 @@
 // workflows into one temporary folder — the way a page owner would put them on a web
 // server — add a few test pages there and serve it on 127.0.0.1:8091.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -89,13 +89,15 @@ function intranet() {
     for (const mode of ['view', 'assistant']) {
       writeFileSync(join(dir, `one-${mode}.html`), page(`one ${mode} widget`, `<flow-drill src="social-triage.json" mode="${mode}"></flow-drill>`));
     }
+    mkdirSync(join(dir, 'drills'), { recursive: true });
+    cpSync(join(repo, 'examples', 'drills', 'viral-video.json'), join(dir, 'drills', 'viral-video.json'));
     writeFileSync(
       join(dir, 'modes.html'),
       page(
         'app modes',
         `<flow-drill id="edit" src="social-triage.json" mode="edit"></flow-drill>
          <flow-drill id="simulate" src="social-triage.json" mode="simulate" style="margin-top: 20px"></flow-drill>
-         <flow-drill id="drill" src="social-triage.json" mode="drill" style="margin-top: 20px"></flow-drill>`,
+         <flow-drill id="drill" src="social-triage.json" mode="drill" scenario="drills/viral-video.json" style="margin-top: 20px"></flow-drill>`,
       ),
     );
     const server = await serve(dir, { host: HOST, port: PORT });
@@ -455,10 +457,13 @@ export const tests = [
       await page.locator('#simulate [data-field=replications]').fill('2');
       await page.locator('#simulate [data-action=run]').click();
       await page.locator('#simulate [data-testid=sim-results] canvas, #simulate [data-testid=sim-results] table').first().waitFor({ timeout: 60_000 });
-      // A drill from a scenario file, on the widget's workflow, started and ended: the
-      // page gets the after-action report.
+      // The drill the page names (`scenario`) comes first in the list; loaded on the
+      // widget's workflow, started and ended, the page gets the after-action report.
       const drill = page.locator('#drill');
-      await drill.locator('input[type=file]').setInputFiles(join(repo, 'examples', 'drills', 'viral-video.json'));
+      const chosen = drill.locator('[data-field=drill-scenario] option:checked');
+      await page.waitForFunction(() => document.querySelector('#drill').shadowRoot.querySelector('[data-field=drill-scenario] option')?.textContent === 'A complaint video goes viral');
+      assert.equal(await chosen.textContent(), 'A complaint video goes viral');
+      await drill.locator('[data-action=drill-load]').click();
       await drill.locator('[data-action=drill-start]').click();
       await drill.locator('[data-action=drill-end]').click();
       await drill.locator('[data-action=drill-end-confirm]').click();
