@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use flowdrill_core::route::{Route, RouteTable, parse_assignment, route_from};
+use flowdrill_core::analysis::route::{Route, RouteTable, parse_assignment, route_from};
 use flowdrill_core::{Assignment, Workflow};
 
 /// The ids of the example workflows, one file each in `examples/workflows/`.

@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use flowdrill_core::business::parse_instant;
-use flowdrill_core::clock::ClockState;
 use flowdrill_core::drill::scenario::ActionKind;
 use flowdrill_core::drill::score::{Outcome, Rating};
 use flowdrill_core::drill::session::{Action, Visibility};
 use flowdrill_core::drill::{AfterAction, DrillError, DrillScenario, Session, event_log_csv};
+use flowdrill_core::time::business::parse_instant;
+use flowdrill_core::time::clock::ClockState;
 use flowdrill_tests::{drill as scenario, drill_log as log, expect_file, read, workspace_root};
 
 fn drill_path(name: &str) -> PathBuf {

@@ -1,8 +1,8 @@
 //! The example library, tested the way a team tests its own workflow file: every example
 //! reads, checks clean, every route ends, and the routes say what the source process says.
 
+use flowdrill_core::analysis::route::Route;
 use flowdrill_core::model::NodeKind;
-use flowdrill_core::route::Route;
 use flowdrill_core::{Workflow, check, route_table};
 use flowdrill_tests::{
     EXAMPLES, case, describe_routes, example_path, example_text, load, route_of, routes,
@@ -99,8 +99,12 @@ fn each_row_example_takes_its_own_route() {
     for name in EXAMPLES {
         let w = load(name);
         for row in routes(&w).rows {
-            let r = flowdrill_core::route::route_from(&w, Some(&row.route.start), &row.example)
-                .unwrap();
+            let r = flowdrill_core::analysis::route::route_from(
+                &w,
+                Some(&row.route.start),
+                &row.example,
+            )
+            .unwrap();
             assert_eq!(r, row.route, "{name}: example {:?}", row.example);
         }
     }
@@ -965,7 +969,7 @@ fn triage_first_response_sla_is_one_business_hour_for_every_answered_post() {
 
 #[test]
 fn the_readme_example_holds() {
-    use flowdrill_core::route::{parse_assignment, route};
+    use flowdrill_core::analysis::route::{parse_assignment, route};
 
     let text = example_text("social-triage");
     let report = check(&text);
@@ -995,7 +999,7 @@ fn the_readme_example_holds() {
 #[test]
 fn a_case_reads_the_same_from_values_and_from_json() {
     use flowdrill_core::Value;
-    use flowdrill_core::route::{assignment_from_json, assignment_from_values};
+    use flowdrill_core::analysis::route::{assignment_from_json, assignment_from_values};
     let w = load("social-triage");
     let json: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(r#"{"situation": "problem", "asker": "customer"}"#).unwrap();

@@ -5,8 +5,8 @@
 //! other for months); the first simulated case must then visit the same nodes as the route,
 //! the same number of times, and end with the same outcome.
 
-use flowdrill_core::route::route_from;
-use flowdrill_core::scenario::Scenario;
+use flowdrill_core::analysis::route::route_from;
+use flowdrill_core::sim::scenario::Scenario;
 use flowdrill_core::sim::{SimConfig, simulate};
 use flowdrill_core::{Duration, route_table};
 use flowdrill_tests::{EXAMPLES, load};

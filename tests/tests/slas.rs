@@ -1,9 +1,9 @@
 //! The examples' SLA rules: every clock that starts also stops, every rule applies to some
 //! case, ladders climb, and business-hour deadlines fall where the source process says.
 
-use flowdrill_core::business::parse_instant;
-use flowdrill_core::route::{Route, route_from, start_nodes};
-use flowdrill_core::sla::{ClockPoint, MilestoneAt, SlaRule};
+use flowdrill_core::analysis::route::{Route, route_from, start_nodes};
+use flowdrill_core::time::business::parse_instant;
+use flowdrill_core::time::sla::{ClockPoint, MilestoneAt, SlaRule};
 use flowdrill_core::{Duration, Workflow};
 use flowdrill_tests::{EXAMPLES, all_cases, load};
 
@@ -174,7 +174,7 @@ fn smm_new_profiles_are_activated_within_two_working_days_of_assignment() {
         .unwrap();
     assert_eq!(
         rule.start,
-        ClockPoint::Leave(flowdrill_core::keyed::Ids(vec!["assign-dfs".into()]))
+        ClockPoint::Leave(flowdrill_core::model::keyed::Ids(vec!["assign-dfs".into()]))
     );
     // 24-48 hours of assignment, counted in working time: 16 open hours on the office
     // calendar. The reminder comes after one working day, the breach after two.

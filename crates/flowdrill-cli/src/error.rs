@@ -3,10 +3,10 @@
 use std::fmt;
 use std::io;
 
-use flowdrill_core::business::CalendarError;
-use flowdrill_core::scenario::ScenarioError;
 use flowdrill_core::sim::SimError;
-use flowdrill_core::timeline::TimelineError;
+use flowdrill_core::sim::scenario::ScenarioError;
+use flowdrill_core::time::business::CalendarError;
+use flowdrill_core::time::timeline::TimelineError;
 use flowdrill_core::{ParseError, RouteError};
 
 /// Why a command could not do its work. Displayed after `error: ` as one line.

@@ -47,12 +47,12 @@ use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use flowdrill_core::business::parse_instant;
-use flowdrill_core::route::{parse_assignment, route_from};
-use flowdrill_core::scenario::Scenario;
+use flowdrill_core::analysis::route::{parse_assignment, route_from};
+use flowdrill_core::model::workflow::parse_calendar;
+use flowdrill_core::sim::scenario::Scenario;
 use flowdrill_core::sim::{Discipline, LogRow, Progress, SimConfig, SimError, compare, simulate};
-use flowdrill_core::timeline::{Pace, route_slas, timeline};
-use flowdrill_core::workflow::parse_calendar;
+use flowdrill_core::time::business::parse_instant;
+use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 use flowdrill_core::{Calendar, Diagnostic, Duration, Location, Report, Workflow, route_table};
 
 pub use cli::{Cli, Command};

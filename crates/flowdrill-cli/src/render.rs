@@ -4,9 +4,9 @@
 //! Every function here is pure: it takes core results and returns the text to print.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use flowdrill_core::clock::ClockState;
-use flowdrill_core::route::{Step, describe_case};
-use flowdrill_core::timeline::{LadderStep, RouteSla, TimedStep};
+use flowdrill_core::analysis::route::{Step, describe_case};
+use flowdrill_core::time::clock::ClockState;
+use flowdrill_core::time::timeline::{LadderStep, RouteSla, TimedStep};
 use flowdrill_core::{
     Assignment, Calendar, Diagnostic, Duration, Location, Report, Route, RouteTable, Workflow,
 };
@@ -265,7 +265,7 @@ pub fn percent(p: f64) -> String {
 
 /// How much of the traffic takes a route: its weighted share (of the cases entering at
 /// its start, when there are several starts) and its count of attribute combinations.
-pub fn route_share(row: &flowdrill_core::route::RouteRow, table: &RouteTable) -> String {
+pub fn route_share(row: &flowdrill_core::analysis::route::RouteRow, table: &RouteTable) -> String {
     let from = if table.starts.len() > 1 {
         format!(" entering at {}", row.route.start)
     } else {
@@ -823,11 +823,14 @@ mod tests {
     /// The DESK route for a case, timed for an arrival on Friday 20 November 2026 at
     /// 16:30 in New York.
     fn timed(sentiment: &str) -> (Workflow, Assignment, Route, RouteTiming) {
-        use flowdrill_core::timeline::{Pace, route_slas, timeline};
+        use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
         let w = Workflow::from_json(DESK).unwrap();
-        let case = flowdrill_core::route::parse_assignment(&w, [("sentiment", sentiment)]).unwrap();
-        let route = flowdrill_core::route::route_from(&w, None, &case).unwrap();
-        let at = flowdrill_core::business::parse_instant("2026-11-20T16:30:00-05:00").unwrap();
+        let case =
+            flowdrill_core::analysis::route::parse_assignment(&w, [("sentiment", sentiment)])
+                .unwrap();
+        let route = flowdrill_core::analysis::route::route_from(&w, None, &case).unwrap();
+        let at =
+            flowdrill_core::time::business::parse_instant("2026-11-20T16:30:00-05:00").unwrap();
         let timing = RouteTiming {
             timeline: timeline(&w, &route, at, Pace::Typical).unwrap(),
             slas: route_slas(&w, &route, &case, at).unwrap(),
@@ -1111,8 +1114,9 @@ mod tests {
     fn route_text_lists_steps() {
         let w = mini();
         let case =
-            flowdrill_core::route::parse_assignment(&w, [("sentiment", "negative")]).unwrap();
-        let route = flowdrill_core::route::route_from(&w, None, &case).unwrap();
+            flowdrill_core::analysis::route::parse_assignment(&w, [("sentiment", "negative")])
+                .unwrap();
+        let route = flowdrill_core::analysis::route::route_from(&w, None, &case).unwrap();
         let text = render_route(&w, &case, &route, None);
         assert!(
             text.starts_with("mini: route for sentiment=negative from \"post\"\n"),
@@ -1137,10 +1141,14 @@ mod tests {
 
     #[test]
     fn stuck_routes_say_where() {
-        let mut route = flowdrill_core::route::route_from(
+        let mut route = flowdrill_core::analysis::route::route_from(
             &mini(),
             None,
-            &flowdrill_core::route::parse_assignment(&mini(), [("sentiment", "positive")]).unwrap(),
+            &flowdrill_core::analysis::route::parse_assignment(
+                &mini(),
+                [("sentiment", "positive")],
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(outcome_text(&route), "let-stand");
@@ -1152,8 +1160,9 @@ mod tests {
     fn route_json_has_the_case_and_steps() {
         let w = mini();
         let case =
-            flowdrill_core::route::parse_assignment(&w, [("sentiment", "positive")]).unwrap();
-        let route = flowdrill_core::route::route_from(&w, None, &case).unwrap();
+            flowdrill_core::analysis::route::parse_assignment(&w, [("sentiment", "positive")])
+                .unwrap();
+        let route = flowdrill_core::analysis::route::route_from(&w, None, &case).unwrap();
         let v: serde_json::Value =
             serde_json::from_str(&render_route_json("m.json", &w, &case, &route, None).unwrap())
                 .unwrap();
@@ -1169,7 +1178,7 @@ mod tests {
         let w = Workflow::from_json(DESK).unwrap();
         let office = display_calendar(&w);
         assert!(office.is_some());
-        let t = flowdrill_core::business::parse_instant("2026-11-20T21:30:00Z").unwrap();
+        let t = flowdrill_core::time::business::parse_instant("2026-11-20T21:30:00Z").unwrap();
         assert_eq!(rfc3339(office, t), "2026-11-20T16:30:00-05:00");
         assert_eq!(rfc3339(None::<&Calendar>, t), "2026-11-20T21:30:00Z");
         assert_eq!(short_time(office, t), "Fri 20 Nov 16:30 -05:00");

@@ -7,8 +7,8 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
+use flowdrill_core::sim::stats::confidence_95;
 use flowdrill_core::sim::{Comparison, Dist, Estimate, LogRow, RepResult, SimResult};
-use flowdrill_core::stats::confidence_95;
 use flowdrill_core::{Calendar, Workflow};
 
 use crate::render::{WIDTH, display_calendar, workflow_title, wrap};
@@ -966,7 +966,7 @@ pub fn render_comparison_json(c: &Comparison) -> Result<String, serde_json::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flowdrill_core::scenario::Scenario;
+    use flowdrill_core::sim::scenario::Scenario;
     use flowdrill_core::sim::{SimConfig, compare, simulate};
 
     const TRIAGE: &str = include_str!(concat!(

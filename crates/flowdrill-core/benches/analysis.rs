@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use flowdrill_core::space::Space;
+use flowdrill_core::analysis::space::Space;
 use flowdrill_core::{Calendar, Duration, NodeKind, Workflow, validate};
 
 fn median(mut f: impl FnMut(), runs: usize) -> StdDuration {

@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::{Duration as StdDuration, Instant};
 
-use flowdrill_core::layout::layout;
+use flowdrill_core::analysis::layout::layout;
 use flowdrill_core::{Workflow, validate};
 
 fn median(mut f: impl FnMut(), runs: usize) -> StdDuration {

@@ -7,9 +7,9 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::hint::black_box;
 use std::time::Instant;
 
-use flowdrill_core::sample::Stream;
+use flowdrill_core::sim::sample::Stream;
+use flowdrill_core::sim::stats::{Quantiles, Series, Summary, TimeWeighted};
 use flowdrill_core::sim::{SimConfig, simulate};
-use flowdrill_core::stats::{Quantiles, Series, Summary, TimeWeighted};
 use flowdrill_core::{Duration, Workflow};
 
 #[derive(PartialEq)]

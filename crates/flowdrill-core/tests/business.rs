@@ -1,7 +1,7 @@
 //! Business-time arithmetic: the cases help desks document, DST, and properties.
 
 use chrono::{DateTime, Utc};
-use flowdrill_core::business::parse_instant;
+use flowdrill_core::time::business::parse_instant;
 use flowdrill_core::{Calendar, Duration};
 use proptest::prelude::*;
 

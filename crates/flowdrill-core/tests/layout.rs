@@ -2,7 +2,7 @@
 //! boxes, layers follow the flow, loops draw upward, and the result is deterministic.
 
 use flowdrill_core::Workflow;
-use flowdrill_core::layout::{LaidNode, Layout, layout};
+use flowdrill_core::analysis::layout::{LaidNode, Layout, layout};
 
 const EXAMPLES: [(&str, &str); 5] = [
     (

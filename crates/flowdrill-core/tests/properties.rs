@@ -1,7 +1,7 @@
 //! Property tests: the case-set algebra agrees with evaluating guards case by case.
 
-use flowdrill_core::guard::{CmpOp, Guard, Test};
-use flowdrill_core::space::Space;
+use flowdrill_core::analysis::space::Space;
+use flowdrill_core::model::guard::{CmpOp, Guard, Test};
 use flowdrill_core::{Attribute, Keyed, Value};
 use proptest::prelude::*;
 
@@ -76,7 +76,7 @@ proptest! {
     #[test]
     fn set_operations_match_their_definitions(g in guard(), h in guard()) {
         let s = space();
-        let fail = |e: flowdrill_core::space::TooComplex| TestCaseError::fail(e.to_string());
+        let fail = |e: flowdrill_core::analysis::space::TooComplex| TestCaseError::fail(e.to_string());
         let a = s.guard_set(&g).map_err(fail)?;
         let b = s.guard_set(&h).map_err(fail)?;
         let and = a.intersect(&b).map_err(fail)?;

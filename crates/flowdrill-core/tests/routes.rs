@@ -3,8 +3,8 @@
 mod common;
 
 use common::load;
-use flowdrill_core::route::{parse_assignment, route_from};
-use flowdrill_core::space::Space;
+use flowdrill_core::analysis::route::{parse_assignment, route_from};
+use flowdrill_core::analysis::space::Space;
 use flowdrill_core::{RouteError, route, route_table, validate};
 
 /// A fulfilment-shaped workflow: a decision, a fork with a retry loop in one branch, a

@@ -4,9 +4,9 @@ mod common;
 
 use common::load;
 use flowdrill_core::Duration;
-use flowdrill_core::scenario::Scenario;
+use flowdrill_core::sim::scenario::Scenario;
+use flowdrill_core::sim::stats::erlang_c;
 use flowdrill_core::sim::{Discipline, SimConfig, SimError, SimResult, compare, simulate};
-use flowdrill_core::stats::erlang_c;
 
 fn run(text: &str, cfg: &SimConfig) -> SimResult {
     match simulate(&load(text), cfg, &mut |_| true) {

@@ -3,10 +3,10 @@
 mod common;
 
 use common::load;
-use flowdrill_core::business::parse_instant;
-use flowdrill_core::clock::ClockState;
-use flowdrill_core::route::{parse_assignment, route};
-use flowdrill_core::timeline::{Pace, route_slas, timeline};
+use flowdrill_core::analysis::route::{parse_assignment, route};
+use flowdrill_core::time::business::parse_instant;
+use flowdrill_core::time::clock::ClockState;
+use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 
 const DESK: &str = r#"{
   "flowdrill": 1, "id": "desk",

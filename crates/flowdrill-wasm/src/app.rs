@@ -1,14 +1,14 @@
 //! The workflow: load, validate, route, lay out, simulate; calendars.
 
 use flowdrill_core::Duration;
-use flowdrill_core::business::parse_instant;
-use flowdrill_core::route::{assignment_from_values, route_from};
+use flowdrill_core::analysis::route::{assignment_from_values, route_from};
+use flowdrill_core::model::workflow::parse_calendar;
 #[cfg(feature = "app")]
-use flowdrill_core::scenario::Scenario;
+use flowdrill_core::sim::scenario::Scenario;
 #[cfg(feature = "app")]
 use flowdrill_core::sim::{Progress, SimOptions};
-use flowdrill_core::timeline::{Pace, route_slas, timeline};
-use flowdrill_core::workflow::parse_calendar;
+use flowdrill_core::time::business::parse_instant;
+use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 #[cfg(feature = "app")]
 use js_sys::Function;
 use js_sys::Reflect;
@@ -54,7 +54,7 @@ struct Packed {
 }
 
 impl Packed {
-    fn layout(l: &flowdrill_core::layout::Layout) -> Packed {
+    fn layout(l: &flowdrill_core::analysis::layout::Layout) -> Packed {
         let mut p = Packed::default();
         p.numbers.reserve(4 + 5 * l.nodes.len() + 8 * l.edges.len());
         p.numbers.extend([
@@ -105,9 +105,9 @@ pub struct Workflow {
 struct RouteAnswer {
     route: flowdrill_core::Route,
     #[serde(skip_serializing_if = "Option::is_none")]
-    timeline: Option<Vec<flowdrill_core::timeline::TimedStep>>,
+    timeline: Option<Vec<flowdrill_core::time::timeline::TimedStep>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    slas: Option<Vec<flowdrill_core::timeline::RouteSla>>,
+    slas: Option<Vec<flowdrill_core::time::timeline::RouteSla>>,
 }
 
 #[cfg(feature = "app")]
@@ -150,9 +150,8 @@ fn with_progress<T>(
 fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
     let opts: SimOptions = match json_of(value, "options")? {
         None => SimOptions::default(),
-        Some(text) => {
-            flowdrill_core::workflow::parse_json(&text).map_err(|e| relabel(&e, "options"))?
-        }
+        Some(text) => flowdrill_core::model::workflow::parse_json(&text)
+            .map_err(|e| relabel(&e, "options"))?,
     };
     opts.config().map_err(|m| error("options", &m))
 }
@@ -209,7 +208,7 @@ impl Workflow {
     /// Structural findings only, without SLA feasibility: fast enough for every keystroke.
     #[wasm_bindgen(js_name = validateStructure, unchecked_return_type = "Diagnostic[]")]
     pub fn validate_structure(&self) -> Result<JsValue, JsValue> {
-        to_js(&flowdrill_core::validate::validate_structure(&self.inner).diagnostics)
+        to_js(&flowdrill_core::analysis::validate::validate_structure(&self.inner).diagnostics)
     }
 
     #[cfg(feature = "app")]
@@ -273,7 +272,7 @@ impl Workflow {
     /// A layered drawing of the graph: node boxes and edge polylines.
     #[wasm_bindgen(unchecked_return_type = "Layout")]
     pub fn layout(&self) -> JsValue {
-        let packed = Packed::layout(&flowdrill_core::layout::layout(&self.inner));
+        let packed = Packed::layout(&flowdrill_core::analysis::layout::layout(&self.inner));
         expand_layout(&packed.numbers, &packed.text, &packed.lengths)
     }
 
@@ -348,9 +347,12 @@ fn calendar(json: &str) -> Result<flowdrill_core::Calendar, JsValue> {
 pub fn deadline(calendar_json: &str, start: &str, within: &str) -> Result<String, JsValue> {
     let cal = calendar(calendar_json)?;
     let t = parse_instant(start).map_err(|m| error("calendar", &m))?;
-    let d: Duration = within
-        .parse()
-        .map_err(|e: flowdrill_core::duration::DurationError| error("calendar", &e.to_string()))?;
+    let d: Duration =
+        within
+            .parse()
+            .map_err(|e: flowdrill_core::model::duration::DurationError| {
+                error("calendar", &e.to_string())
+            })?;
     let due = cal
         .deadline(t, d)
         .map_err(|e| error("calendar", &e.to_string()))?;

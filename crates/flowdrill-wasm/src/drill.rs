@@ -1,6 +1,6 @@
 //! Fire drills.
 
-use flowdrill_core::business::parse_instant;
+use flowdrill_core::time::business::parse_instant;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +25,7 @@ fn drill_error(e: &flowdrill_core::drill::DrillError) -> JsValue {
 
 fn drill_action(value: JsValue) -> Result<flowdrill_core::drill::Action, JsValue> {
     let text = json_of(Some(value), "drill")?.ok_or_else(|| error("drill", "no action given"))?;
-    flowdrill_core::workflow::parse_json(&text).map_err(|e| relabel(&e, "drill"))
+    flowdrill_core::model::workflow::parse_json(&text).map_err(|e| relabel(&e, "drill"))
 }
 
 #[wasm_bindgen]

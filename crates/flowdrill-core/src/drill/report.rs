@@ -475,7 +475,7 @@ pub fn event_log_csv(s: &Session) -> String {
         }
     }
     // A stable sort keeps rows of one instant in the order they were recorded.
-    crate::sort::sort_by(&mut rows, |a, b| (&a.case, a.at).cmp(&(&b.case, b.at)));
+    crate::util::sort::sort_by(&mut rows, |a, b| (&a.case, a.at).cmp(&(&b.case, b.at)));
     let mut out = String::from("case_id,activity,timestamp,resource,lifecycle\n");
     for r in rows {
         let _ = writeln!(
@@ -615,8 +615,8 @@ fn outcome_name(o: Outcome) -> &'static str {
     }
 }
 
-fn state_name(s: crate::clock::ClockState) -> &'static str {
-    use crate::clock::ClockState::*;
+fn state_name(s: crate::time::clock::ClockState) -> &'static str {
+    use crate::time::clock::ClockState::*;
     match s {
         NotStarted => "not started",
         Running => "running",

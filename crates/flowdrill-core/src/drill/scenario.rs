@@ -48,9 +48,9 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::duration::Duration;
-use crate::error::{ParseError, ParseErrorKind};
-use crate::workflow::parse_json;
+use crate::model::duration::Duration;
+use crate::model::error::{ParseError, ParseErrorKind};
+use crate::model::workflow::parse_json;
 
 /// The drill scenario format version this build reads.
 pub const DRILL_VERSION: u32 = 1;

@@ -26,9 +26,9 @@ use serde::Serialize;
 
 use super::scenario::ActionKind;
 use super::session::{Case, Session, target_matches};
-use crate::clock::ClockState;
-use crate::route::route_from;
-use crate::value::{Assignment, format_assignment};
+use crate::analysis::route::route_from;
+use crate::model::value::{Assignment, format_assignment};
+use crate::time::clock::ClockState;
 
 /// An exercise rating, after HSEEP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

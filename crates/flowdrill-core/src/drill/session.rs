@@ -22,17 +22,17 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use super::scenario::{ActionKind, DrillScenario, Expect, Inject, SystemInject};
-use crate::business::parse_instant;
-use crate::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
-use crate::dense::Tally;
-use crate::duration::Duration;
-use crate::error::{ParseError, unknown_word_message};
+use crate::analysis::route::{assignment_from_json, open_edges};
+use crate::analysis::structure::{Pairs, pair_forks};
 use crate::model::NodeKind;
-use crate::route::{assignment_from_json, open_edges};
-use crate::structure::{Pairs, pair_forks};
-use crate::timeline::{applicable, wait_release};
-use crate::value::Assignment;
-use crate::workflow::{EdgeSlot, Workflow, parse_json};
+use crate::model::duration::Duration;
+use crate::model::error::{ParseError, unknown_word_message};
+use crate::model::value::Assignment;
+use crate::model::workflow::{EdgeSlot, Workflow, parse_json};
+use crate::time::business::parse_instant;
+use crate::time::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
+use crate::time::timeline::{applicable, wait_release};
+use crate::util::dense::Tally;
 
 /// The fastest the facilitator's clock runs.
 pub const MAX_SPEED: u32 = 60;
@@ -998,7 +998,7 @@ impl Session {
         {
             told.push(boss);
         }
-        let breach = matches!(m.at, crate::sla::MilestoneAt::Percent(p) if p >= 100);
+        let breach = matches!(m.at, crate::time::sla::MilestoneAt::Percent(p) if p >= 100);
         let mut what = vec![format!("{} at {}", rule.id, m.at)];
         if !told.is_empty() {
             what.push(format!("{} told", told.join(", ")));
@@ -1276,7 +1276,7 @@ impl Session {
             ActionKind::Classify => {
                 let raw = a.attributes.as_ref().ok_or("needs \"attributes\"")?;
                 let read = truth_of(&self.w, raw)?;
-                let desc = crate::value::format_assignment(&read);
+                let desc = crate::model::value::format_assignment(&read);
                 for (k, v) in read {
                     to.push(format!("{k}={v}"));
                     self.cases[i].read.insert(k, v);
@@ -1617,7 +1617,7 @@ fn truth_of(w: &Workflow, raw: &IndexMap<String, serde_json::Value>) -> Result<A
 }
 
 fn start_of(w: &Workflow, start: Option<&str>) -> Result<NodeIndex, String> {
-    let starts = crate::route::start_nodes(w);
+    let starts = crate::analysis::route::start_nodes(w);
     match start {
         Some(id) => starts
             .iter()
@@ -1717,7 +1717,7 @@ fn check_scenario(w: &Workflow, s: &DrillScenario) -> Result<(), DrillError> {
             _ => {}
         }
     }
-    crate::sort::sort(&mut ids);
+    crate::util::sort::sort(&mut ids);
     if let Some(pair) = ids.windows(2).find(|p| p[0] == p[1]) {
         return Err(err(format!("post id \"{}\" is used twice", pair[0])));
     }

@@ -15,8 +15,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::duration::Duration;
-use crate::error::unknown_word_message;
+use crate::model::duration::Duration;
+use crate::model::error::unknown_word_message;
 
 /// The work time of a task.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,14 +14,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::business::resolve;
-use crate::clock::ClockState;
-use crate::diagnostic::{Diagnostic, Location};
-use crate::duration::Duration;
-use crate::route::{RouteRow, route_table};
-use crate::space::{CaseSet, Space};
-use crate::timeline::{Pace, run_clocks, timeline};
-use crate::workflow::Workflow;
+use crate::analysis::diagnostic::{Diagnostic, Location};
+use crate::analysis::route::{RouteRow, route_table};
+use crate::analysis::space::{CaseSet, Space};
+use crate::model::duration::Duration;
+use crate::model::workflow::Workflow;
+use crate::time::business::resolve;
+use crate::time::clock::ClockState;
+use crate::time::timeline::{Pace, run_clocks, timeline};
 
 /// Monday of the reference week: the first from 5 January 2026 with no holiday in any of
 /// the workflow's calendars.
@@ -215,7 +215,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
             }
             let d = if breaches == started {
                 let mut used: Vec<Duration> = typ.iter().flatten().map(|o| o.used).collect();
-                crate::sort::sort(&mut used);
+                crate::util::sort::sort(&mut used);
                 let median = used.get(used.len() / 2).copied().unwrap_or_default();
                 let msg = format!(
                     "{what} is breached by a typical case arriving at any time: typical work takes {median} on the clock"
@@ -232,7 +232,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
             found.push((ri, n, d));
         }
     }
-    crate::sort::sort_by_key(&mut found, |(r, n, _)| (*r, *n));
+    crate::util::sort::sort_by_key(&mut found, |(r, n, _)| (*r, *n));
     out.extend(found.into_iter().map(|(_, _, d)| d));
     out
 }

@@ -6,9 +6,9 @@
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::dense::{NodeMap, NodeSet};
 use crate::model::NodeKind;
-use crate::workflow::Workflow;
+use crate::model::workflow::Workflow;
+use crate::util::dense::{NodeMap, NodeSet};
 
 /// A problem with how forks and joins pair up.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,13 +7,13 @@
 
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
-use crate::calendar::Calendar;
-use crate::effort::Effort;
+use crate::analysis::space::Space;
+use crate::analysis::structure::pair_forks;
+use crate::model::effort::Effort;
+use crate::model::workflow::Workflow;
 use crate::model::{Batch, Matching, NodeKind, WaitFor};
-use crate::sla::{ClockPoint, MilestoneAt};
-use crate::space::Space;
-use crate::structure::pair_forks;
-use crate::workflow::Workflow;
+use crate::time::calendar::Calendar;
+use crate::time::sla::{ClockPoint, MilestoneAt};
 
 /// A guard as boxes: for each box, one bit mask of allowed values per attribute.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +24,7 @@ pub struct Boxes {
 }
 
 impl Boxes {
-    fn from_set(space: &Space, set: &crate::space::CaseSet) -> Self {
+    fn from_set(space: &Space, set: &crate::analysis::space::CaseSet) -> Self {
         let attrs = space.names().len();
         let mut masks = Vec::new();
         let mut boxes = 0;
@@ -365,7 +365,7 @@ pub struct Compiled {
 pub enum CompileError {
     /// The guards are too complex for exact case sets.
     #[error(transparent)]
-    TooComplex(#[from] crate::space::TooComplex),
+    TooComplex(#[from] crate::analysis::space::TooComplex),
 }
 
 impl Compiled {
@@ -680,7 +680,7 @@ fn points(b: &Batch, tz: chrono_tz::Tz, origin: DateTime<Utc>, days: u32) -> Vec
             (d, m)
         };
         if let Some(local) = d2.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)
-            && let Some(t) = crate::business::resolve(tz, local)
+            && let Some(t) = crate::time::business::resolve(tz, local)
             && t >= origin
         {
             out.push(secs(origin, t));
@@ -692,7 +692,7 @@ fn points(b: &Batch, tz: chrono_tz::Tz, origin: DateTime<Utc>, days: u32) -> Vec
 /// Poisson rate segments `(end, rate per second)` hour by hour over the run, with the
 /// profile (in `tz`) and surges applied; consecutive equal rates are merged.
 fn poisson_segments(
-    a: &crate::arrivals::Arrivals,
+    a: &crate::model::arrivals::Arrivals,
     per_hour: f64,
     tz: chrono_tz::Tz,
     origin: DateTime<Utc>,
@@ -733,7 +733,7 @@ mod tests {
                 "holidays": ["2026-03-10"]}"#,
         )
         .unwrap();
-        let origin = crate::business::parse_instant("2026-03-02T00:00:00-05:00").unwrap();
+        let origin = crate::time::business::parse_instant("2026-03-02T00:00:00-05:00").unwrap();
         let table = CalTable::build(&cal, origin, 30);
         for (start_h, work_h) in [
             (0.0, 1.0),

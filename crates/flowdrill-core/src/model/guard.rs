@@ -17,7 +17,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::value::{Assignment, Value};
+use crate::model::value::{Assignment, Value};
 
 /// A condition over case attributes.
 #[derive(Debug, Clone, PartialEq)]
@@ -361,9 +361,9 @@ impl<'de> Visitor<'de> for ConditionVisitor {
                 ">" => Test::Cmp(CmpOp::Gt, map.next_value()?),
                 ">=" => Test::Cmp(CmpOp::Ge, map.next_value()?),
                 other => {
-                    return Err(de::Error::custom(crate::error::unknown_word_message(
-                        "operator", other, OPERATORS,
-                    )));
+                    return Err(de::Error::custom(
+                        crate::model::error::unknown_word_message("operator", other, OPERATORS),
+                    ));
                 }
             };
             tests.push(test);

@@ -24,7 +24,7 @@ use chrono::{NaiveDate, Weekday};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::error::unknown_word_message;
+use crate::model::error::unknown_word_message;
 
 /// A wall-clock time of day in minutes after midnight, `00:00` to `24:00`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -259,7 +259,7 @@ impl FromStr for Zone {
             let mut msg =
                 format!("unknown time zone \"{s}\"; expected an IANA name like \"Europe/London\"");
             let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
-            if let Some(best) = crate::error::suggest(s, names) {
+            if let Some(best) = crate::model::error::suggest(s, names) {
                 msg.push_str(&format!("; did you mean \"{best}\"?"));
             } else if chrono_tz::TZ_VARIANTS.len() < FULL_ZONE_COUNT && looks_like_zone(s) {
                 msg = format!(
@@ -319,7 +319,7 @@ impl Calendar {
             .filter(|(d, _)| d.contains(day))
             .flat_map(|(_, iv)| iv.iter().copied())
             .collect();
-        crate::sort::sort_by_key(&mut out, |i| i.start);
+        crate::util::sort::sort_by_key(&mut out, |i| i.start);
         out
     }
 
@@ -413,7 +413,7 @@ impl Calendar {
                 spans.push((start, start + iv.nominal_minutes(), *day, iv));
             }
         }
-        crate::sort::sort_by_key(&mut spans, |s| s.0);
+        crate::util::sort::sort_by_key(&mut spans, |s| s.0);
         let week = 7 * 1440;
         for (k, a) in spans.iter().enumerate() {
             for b in spans.iter().skip(k + 1) {

@@ -20,12 +20,12 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::arrivals::{Arrivals, Rate};
-use crate::calendar::Calendar;
-use crate::error::{ParseError, suggest, unknown_word_message};
 use crate::model::NodeKind;
+use crate::model::arrivals::{Arrivals, Rate};
+use crate::model::error::{ParseError, suggest, unknown_word_message};
+use crate::model::workflow::{Workflow, parse_json};
 use crate::sim::Discipline;
-use crate::workflow::{Workflow, parse_json};
+use crate::time::calendar::Calendar;
 
 /// The scenario format version this build reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -74,7 +74,7 @@ impl Scenario {
         let s: Scenario = parse_json(text)?;
         if s.version != SCENARIO_VERSION {
             return Err(ParseError {
-                kind: crate::error::ParseErrorKind::Version,
+                kind: crate::model::error::ParseErrorKind::Version,
                 path: "flowdrill-scenario".into(),
                 line: 0,
                 column: 0,

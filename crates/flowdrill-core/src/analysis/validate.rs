@@ -33,7 +33,7 @@
 //! | `coverage-too-complex` | warning | decision coverage was not checked exhaustively |
 //! | `calendar-never-open` | error | a calendar with hours that never open |
 //! | `mix-shape`, `mix-weight` | error | joint-table rows that name different attributes, or unusable weights |
-//! | `sla-infeasible` | error | even the fastest work on a route breaches an SLA rule (see [`crate::feasibility`]) |
+//! | `sla-infeasible` | error | even the fastest work on a route breaches an SLA rule (see [`crate::analysis::feasibility`]) |
 //! | `sla-at-risk` | warning | typical work on a route breaches an SLA rule whenever the case arrives |
 //! | `sla-breach-window` | warning | typical work breaches an SLA rule for cases arriving in part of the week |
 
@@ -44,15 +44,15 @@ use indexmap::IndexMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use crate::dense::{DenseMap, Names, NodeMap, NodeSet};
-use crate::diagnostic::{Diagnostic, Location, Report};
-use crate::error::{ParseError, suggest};
-use crate::guard::{Guard, Test};
+use crate::analysis::diagnostic::{Diagnostic, Location, Report};
+use crate::analysis::space::{CaseSet, Space, TooComplex};
+use crate::analysis::structure::{PairProblem, pair_forks};
+use crate::model::error::{ParseError, suggest};
+use crate::model::guard::{Guard, Test};
+use crate::model::value::format_assignment;
+use crate::model::workflow::{EdgeSlot, Workflow};
 use crate::model::{Matching, NodeKind, WaitFor};
-use crate::space::{CaseSet, Space, TooComplex};
-use crate::structure::{PairProblem, pair_forks};
-use crate::value::format_assignment;
-use crate::workflow::{EdgeSlot, Workflow};
+use crate::util::dense::{DenseMap, Names, NodeMap, NodeSet};
 
 /// Reads and validates a workflow file. A file that cannot be read gives one diagnostic
 /// (`syntax`, `schema` or `version`) with its JSON path, line and column.
@@ -85,8 +85,8 @@ pub fn validate(w: &Workflow) -> Report {
     if !report.has_errors() {
         report
             .diagnostics
-            .extend(crate::feasibility::sla_feasibility(w));
-        crate::sort::sort_by_key(&mut report.diagnostics, |d| d.severity);
+            .extend(crate::analysis::feasibility::sla_feasibility(w));
+        crate::util::sort::sort_by_key(&mut report.diagnostics, |d| d.severity);
     }
     report
 }
@@ -119,7 +119,7 @@ pub fn validate_structure(w: &Workflow) -> Report {
     v.escalation();
     v.calendars();
     let mut diagnostics = v.out;
-    crate::sort::sort_by_key(&mut diagnostics, |d| d.severity);
+    crate::util::sort::sort_by_key(&mut diagnostics, |d| d.severity);
     Report { diagnostics }
 }
 
@@ -221,7 +221,7 @@ impl<'w> Validator<'w> {
             .iter()
             .map(|n| (self.node_pos.get(*n).copied().unwrap_or(usize::MAX), *n))
             .collect();
-        crate::sort::sort(&mut ordered);
+        crate::util::sort::sort(&mut ordered);
         (
             ordered.iter().map(|(_, n)| self.name(*n)).collect(),
             ordered.first().map(|(_, n)| *n),
@@ -386,7 +386,7 @@ impl<'w> Validator<'w> {
                 }
                 NodeKind::Start {
                     arrivals:
-                        Some(crate::arrivals::Arrivals {
+                        Some(crate::model::arrivals::Arrivals {
                             calendar: Some(c), ..
                         }),
                     ..
@@ -1138,7 +1138,7 @@ impl<'w> Validator<'w> {
                 }
                 NodeKind::Start {
                     arrivals:
-                        Some(crate::arrivals::Arrivals {
+                        Some(crate::model::arrivals::Arrivals {
                             calendar: Some(c), ..
                         }),
                     ..
@@ -1249,9 +1249,9 @@ impl<'w> Validator<'w> {
             let loc = Location::path(format!("mix[{i}]"));
             let here: Vec<&String> = row.case.keys().collect();
             let mut same = here.clone();
-            crate::sort::sort(&mut same);
+            crate::util::sort::sort(&mut same);
             let mut want = names.clone();
-            crate::sort::sort(&mut want);
+            crate::util::sort::sort(&mut want);
             if same != want {
                 let msg = format!(
                     "mix[{i}] names {}, but mix[0] names {}; every row names the same attributes",
@@ -1268,7 +1268,7 @@ impl<'w> Validator<'w> {
                 self.push(Diagnostic::error("mix-shape", msg, loc.clone()));
             }
             for (attr, value) in &row.case {
-                let test = crate::guard::Test::Eq(value.clone());
+                let test = crate::model::guard::Test::Eq(value.clone());
                 let g = Guard::Test {
                     attr: attr.clone(),
                     test,
@@ -1278,7 +1278,7 @@ impl<'w> Validator<'w> {
             if !row.weight.is_finite() || row.weight < 0.0 {
                 let msg = format!(
                     "mix[{i}]: a weight must be a number >= 0; got {}",
-                    crate::value::Num(row.weight)
+                    crate::model::value::Num(row.weight)
                 );
                 self.push(Diagnostic::error("mix-weight", msg, loc));
             } else {
@@ -1316,7 +1316,7 @@ impl<'w> Validator<'w> {
                 if let Some(pos) = chain.iter().position(|c| *c == next) {
                     let mut cycle: Vec<&str> = chain[pos..].to_vec();
                     let mut key = cycle.clone();
-                    crate::sort::sort(&mut key);
+                    crate::util::sort::sort(&mut key);
                     if !reported.contains(&key) {
                         reported.push(key);
                         cycle.push(next);

@@ -6,10 +6,10 @@
 //! the size of the product of domains (6 attributes of 10 values is a million cases, but a
 //! handful of cubes).
 
-use crate::guard::{Guard, Test};
-use crate::keyed::Keyed;
 use crate::model::Attribute;
-use crate::value::{Assignment, Value};
+use crate::model::guard::{Guard, Test};
+use crate::model::keyed::Keyed;
+use crate::model::value::{Assignment, Value};
 
 /// The largest number of cubes a set may grow to before analysis gives up on it.
 pub const MAX_CUBES: usize = 20_000;

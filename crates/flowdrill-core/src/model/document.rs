@@ -9,14 +9,14 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::arrivals::Arrivals;
-use crate::calendar::{Calendar, TimeOfDay, WeeklyPoint};
-use crate::duration::Duration;
-use crate::effort::Effort;
-use crate::guard::Guard;
-use crate::keyed::{Ids, Keyed};
-use crate::sla::SlaRule;
-use crate::value::Value;
+use crate::model::arrivals::Arrivals;
+use crate::model::duration::Duration;
+use crate::model::effort::Effort;
+use crate::model::guard::Guard;
+use crate::model::keyed::{Ids, Keyed};
+use crate::model::value::Value;
+use crate::time::calendar::{Calendar, TimeOfDay, WeeklyPoint};
+use crate::time::sla::SlaRule;
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -79,7 +79,7 @@ pub struct Document {
 #[serde(deny_unknown_fields)]
 pub struct MixRow {
     /// The combination of values.
-    pub case: crate::value::Assignment,
+    pub case: crate::model::value::Assignment,
     /// Its relative frequency.
     pub weight: f64,
 }
@@ -345,7 +345,7 @@ impl TryFrom<RawBatch> for Batch {
                 if r.day.is_some() {
                     return Err("a weekly batch takes \"on\", not \"day\"".into());
                 }
-                let day = crate::calendar::parse_weekday(&on)?;
+                let day = crate::time::calendar::parse_weekday(&on)?;
                 Ok(Batch::Weekly {
                     at: WeeklyPoint { day, time: r.at },
                 })

@@ -17,8 +17,8 @@
 //!   clock). A milestone reached while the clock is paused fires when it resumes.
 //!
 //! ```
-//! use flowdrill_core::clock::{CaseEvent, ClockState, SlaClock};
-//! use flowdrill_core::business::parse_instant;
+//! use flowdrill_core::time::clock::{CaseEvent, ClockState, SlaClock};
+//! use flowdrill_core::time::business::parse_instant;
 //! use flowdrill_core::{SlaRule, Workflow};
 //!
 //! let rule: SlaRule = serde_json::from_str(r#"{"id": "reply", "target": "1h",
@@ -35,9 +35,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::calendar::Calendar;
-use crate::duration::Duration;
-use crate::sla::{ClockPoint, MilestoneAt, SlaRule};
+use crate::model::duration::Duration;
+use crate::time::calendar::Calendar;
+use crate::time::sla::{ClockPoint, MilestoneAt, SlaRule};
 
 /// Something that happened to a case, as SLA clocks see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +235,7 @@ impl SlaClock {
                 Some(Fired { index: i, at })
             })
             .collect();
-        crate::sort::sort_by_key(&mut out, |f| (f.at, f.index));
+        crate::util::sort::sort_by_key(&mut out, |f| (f.at, f.index));
         out
     }
 
@@ -339,7 +339,7 @@ impl SlaClock {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::business::parse_instant;
+    use crate::time::business::parse_instant;
 
     fn t(s: &str) -> DateTime<Utc> {
         parse_instant(s).unwrap()

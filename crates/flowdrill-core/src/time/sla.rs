@@ -24,10 +24,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::string_serde;
-use crate::duration::Duration;
-use crate::guard::Guard;
-use crate::keyed::Ids;
+use crate::model::duration::Duration;
+use crate::model::guard::Guard;
+use crate::model::keyed::Ids;
+use crate::time::calendar::string_serde;
 
 /// Where an SLA clock starts or stops.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

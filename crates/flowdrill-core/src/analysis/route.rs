@@ -16,13 +16,13 @@ use std::collections::VecDeque;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
 
-use crate::dense::Tally;
-use crate::guard::Guard;
+use crate::analysis::space::{CaseSet, Space, TooComplex};
+use crate::analysis::structure::{Pairs, pair_forks};
 use crate::model::NodeKind;
-use crate::space::{CaseSet, Space, TooComplex};
-use crate::structure::{Pairs, pair_forks};
-use crate::value::{Assignment, Value, format_assignment};
-use crate::workflow::{EdgeSlot, Workflow};
+use crate::model::guard::Guard;
+use crate::model::value::{Assignment, Value, format_assignment};
+use crate::model::workflow::{EdgeSlot, Workflow};
+use crate::util::dense::Tally;
 
 /// The most steps one case may take before it is stopped as a runaway.
 pub const MAX_STEPS: usize = 10_000;
@@ -797,7 +797,7 @@ pub fn describe_case(a: &Assignment) -> String {
 
 /// `; did you mean "x"?` when one of `expected` is a likely typo of `word`.
 fn did_you_mean(word: &str, expected: &[String]) -> String {
-    crate::error::suggest(word, expected.iter().map(String::as_str))
+    crate::model::error::suggest(word, expected.iter().map(String::as_str))
         .map(|s| format!("; did you mean \"{s}\"?"))
         .unwrap_or_default()
 }

@@ -26,7 +26,7 @@
 use serde::Serialize;
 
 use crate::model::NodeKind;
-use crate::workflow::Workflow;
+use crate::model::workflow::Workflow;
 
 /// Width of a node box.
 const NODE_WIDTH: f64 = 160.0;
@@ -117,7 +117,7 @@ pub struct Layout {
 ///   "nodes": [{"id": "in", "kind": "start"}, {"id": "out", "kind": "end", "outcome": "closed"}],
 ///   "edges": [{"from": "in", "to": "out"}]
 /// }"#).unwrap();
-/// let l = flowdrill_core::layout::layout(&w);
+/// let l = flowdrill_core::analysis::layout::layout(&w);
 /// assert_eq!(l.nodes[0].layer, 0);
 /// assert_eq!(l.nodes[1].layer, 1);
 /// assert_eq!(l.edges[0].points.len(), 2);
@@ -361,7 +361,7 @@ fn dummy_allowance(spans: &[Option<Span>], size: usize) -> Vec<bool> {
         .enumerate()
         .map(|(i, s)| (needed(s), i))
         .collect();
-    crate::sort::sort(&mut by_span);
+    crate::util::sort::sort(&mut by_span);
     let mut allowed = vec![false; spans.len()];
     let mut left = budget;
     for (need, i) in by_span {
@@ -638,7 +638,7 @@ impl Layered {
                 movable.push((sum as f64 / ns.len() as f64, i, v));
             }
         }
-        crate::sort::sort_by(&mut movable, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::util::sort::sort_by(&mut movable, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut moved = movable.into_iter().map(|(_, _, v)| v);
         let new_row: Vec<usize> = row
             .iter()
@@ -668,7 +668,7 @@ impl Layered {
                 let start = seq.len();
                 seq.extend(self.down.of(u).iter().filter_map(|&t| self.pos.get(t)));
                 if let Some(part) = seq.get_mut(start..) {
-                    crate::sort::sort(part);
+                    crate::util::sort::sort(part);
                 }
             }
             tree.clear();

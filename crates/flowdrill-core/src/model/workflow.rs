@@ -7,11 +7,11 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use serde::Deserialize;
 
-use crate::calendar::Calendar;
-use crate::error::{ParseError, ParseErrorKind};
-use crate::keyed::Keyed;
+use crate::model::error::{ParseError, ParseErrorKind};
+use crate::model::keyed::Keyed;
 use crate::model::{Attribute, Document, Edge, FORMAT_VERSION, Node, Role};
-use crate::sla::SlaRule;
+use crate::time::calendar::Calendar;
+use crate::time::sla::SlaRule;
 
 /// An edge as stored in the graph: the edge and its place in the file, which orders a
 /// decision's branches.
@@ -134,7 +134,7 @@ impl Workflow {
             .edge_weights()
             .chain(self.unresolved.iter())
             .collect();
-        crate::sort::sort_by_key(&mut edges, |s| s.seq);
+        crate::util::sort::sort_by_key(&mut edges, |s| s.seq);
         Document {
             flowdrill: FORMAT_VERSION,
             id: self.id.clone(),
@@ -215,7 +215,7 @@ impl Workflow {
             .edges_directed(ix, Direction::Outgoing)
             .map(|e| (e.id(), e.target(), e.weight()))
             .collect();
-        crate::sort::sort_by_key(&mut out, |(_, _, s)| s.seq);
+        crate::util::sort::sort_by_key(&mut out, |(_, _, s)| s.seq);
         out
     }
 
@@ -226,7 +226,7 @@ impl Workflow {
             .edges_directed(ix, Direction::Incoming)
             .map(|e| (e.id(), e.source(), e.weight()))
             .collect();
-        crate::sort::sort_by_key(&mut out, |(_, _, s)| s.seq);
+        crate::util::sort::sort_by_key(&mut out, |(_, _, s)| s.seq);
         out
     }
 
@@ -241,7 +241,7 @@ impl Workflow {
             })
             .chain(self.unresolved.iter().map(|s| (None, s)))
             .collect();
-        crate::sort::sort_by_key(&mut out, |(_, s)| s.seq);
+        crate::util::sort::sort_by_key(&mut out, |(_, s)| s.seq);
         out
     }
 
@@ -287,7 +287,11 @@ impl Workflow {
     }
 
     /// Replaces the arrivals of a start node; false when no start node has this id.
-    pub fn set_arrivals(&mut self, id: &str, new: Option<crate::arrivals::Arrivals>) -> bool {
+    pub fn set_arrivals(
+        &mut self,
+        id: &str,
+        new: Option<crate::model::arrivals::Arrivals>,
+    ) -> bool {
         let Some(ix) = self.index.get(id).copied() else {
             return false;
         };

@@ -24,8 +24,8 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Days, Interval, string_serde};
 use crate::model::Batch;
+use crate::time::calendar::{Days, Interval, string_serde};
 
 /// A rate of arrivals, stored per hour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,7 +58,7 @@ impl FromStr for Rate {
             )
         };
         let (n, unit) = s.trim().split_once('/').ok_or_else(fail)?;
-        let n = crate::value::parse_decimal(n.trim()).ok_or_else(fail)?;
+        let n = crate::model::value::parse_decimal(n.trim()).ok_or_else(fail)?;
         if !n.is_finite() || n < 0.0 {
             return Err(fail());
         }
@@ -81,7 +81,7 @@ impl fmt::Display for Rate {
             'w' => self.per_hour * 168.0,
             _ => self.per_hour,
         };
-        write!(f, "{}/{}", crate::value::Value::Number(n), self.unit)
+        write!(f, "{}/{}", crate::model::value::Value::Number(n), self.unit)
     }
 }
 
@@ -110,8 +110,8 @@ struct RawSurge {
 impl TryFrom<RawSurge> for Surge {
     type Error = String;
     fn try_from(r: RawSurge) -> Result<Self, String> {
-        let from = crate::business::parse_instant(&r.from)?;
-        let to = crate::business::parse_instant(&r.to)?;
+        let from = crate::time::business::parse_instant(&r.from)?;
+        let to = crate::time::business::parse_instant(&r.to)?;
         if to <= from {
             return Err(format!(
                 "a surge must end after it starts; got {} to {}",
@@ -121,7 +121,7 @@ impl TryFrom<RawSurge> for Surge {
         if !r.factor.is_finite() || r.factor < 0.0 {
             return Err(format!(
                 "a surge factor must be a number >= 0; got {}",
-                crate::value::Num(r.factor)
+                crate::model::value::Num(r.factor)
             ));
         }
         Ok(Surge {

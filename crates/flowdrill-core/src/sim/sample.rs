@@ -10,7 +10,7 @@
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 
-use crate::effort::Effort;
+use crate::model::effort::Effort;
 
 /// A deterministic random stream.
 #[derive(Debug, Clone)]
@@ -68,7 +68,7 @@ impl Stream {
 
     /// A work time in seconds from an effort distribution (never negative).
     pub fn effort(&mut self, e: &Effort) -> f64 {
-        let s = |d: crate::duration::Duration| d.as_secs() as f64;
+        let s = |d: crate::model::duration::Duration| d.as_secs() as f64;
         let x = match e {
             Effort::Fixed(d) => s(*d),
             Effort::Exponential { mean } => self.exponential(s(*mean)),
@@ -120,7 +120,7 @@ fn splitmix(mut z: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::duration::Duration;
+    use crate::model::duration::Duration;
 
     fn mean_of(e: &Effort, n: usize) -> f64 {
         let mut s = Stream::new(7, 0, 1);

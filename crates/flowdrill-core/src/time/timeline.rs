@@ -11,16 +11,16 @@
 use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 
-use crate::business::{CalendarError, next_local};
-use crate::calendar::Calendar;
-use crate::clock::{CaseEvent, ClockState, SlaClock};
-use crate::duration::Duration;
-use crate::effort::Effort;
+use crate::analysis::route::Route;
+use crate::model::duration::Duration;
+use crate::model::effort::Effort;
+use crate::model::value::Assignment;
+use crate::model::workflow::Workflow;
 use crate::model::{Batch, NodeKind, WaitFor};
-use crate::route::Route;
-use crate::sla::SlaRule;
-use crate::value::Assignment;
-use crate::workflow::Workflow;
+use crate::time::business::{CalendarError, next_local};
+use crate::time::calendar::Calendar;
+use crate::time::clock::{CaseEvent, ClockState, SlaClock};
+use crate::time::sla::SlaRule;
 
 /// How long tasks take in a timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,7 +251,7 @@ pub fn run_clocks<'r>(
             events.push((s.leave, 2 * i + 2, CaseEvent::Leave(&s.node)));
         }
     }
-    crate::sort::sort_by_key(&mut events, |(t, seq, _)| (*t, *seq));
+    crate::util::sort::sort_by_key(&mut events, |(t, seq, _)| (*t, *seq));
     rules
         .into_iter()
         .map(|rule| {
@@ -365,7 +365,7 @@ pub fn route_slas(
 
 /// Starts a clock whose start point is a node rather than the case start.
 fn force_running(clock: &mut SlaClock, rule: &SlaRule, at: DateTime<Utc>) {
-    use crate::sla::ClockPoint;
+    use crate::time::sla::ClockPoint;
     let event = match &rule.start {
         ClockPoint::Enter(ids) => ids.first().map(|n| CaseEvent::Enter(n)),
         ClockPoint::Leave(ids) => ids.first().map(|n| CaseEvent::Leave(n)),

@@ -35,8 +35,8 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use crate::calendar::{Calendar, Interval};
-use crate::duration::Duration;
+use crate::model::duration::Duration;
+use crate::time::calendar::{Calendar, Interval};
 
 /// How far ahead a deadline is searched before giving up (about a hundred years).
 const MAX_DAYS: u32 = 36_600;
@@ -234,7 +234,7 @@ impl Calendar {
 pub fn next_local(
     tz: Tz,
     after: DateTime<Utc>,
-    time: crate::calendar::TimeOfDay,
+    time: crate::time::calendar::TimeOfDay,
     on: impl Fn(NaiveDate) -> bool,
 ) -> Option<DateTime<Utc>> {
     let first = after.with_timezone(&tz).date_naive();

@@ -1,0 +1,14 @@
+//! Analysis: what can be said about a workflow without running it in time.
+//!
+//! Validation with precise locations ([`validate`]), sets of cases over the attribute
+//! domains ([`space`]), the fork/join structure ([`structure`]), the routes a case takes
+//! and the table of all routes ([`route`], a driver of the [`engine`](crate::engine)), SLA
+//! feasibility ([`feasibility`]) and the drawing of the graph ([`layout`]).
+
+pub mod diagnostic;
+pub mod feasibility;
+pub mod layout;
+pub mod route;
+pub mod space;
+pub mod structure;
+pub mod validate;
