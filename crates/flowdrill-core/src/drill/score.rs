@@ -341,7 +341,7 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
     // SLA clocks.
     for clock in &case.clocks {
         let rule = clock.rule();
-        let over = clock.used_at(end) >= rule.target;
+        let over = clock.over_at(end);
         let outcome = match clock.state() {
             ClockState::Met => Some(Outcome::Passed),
             ClockState::Breached => Some(Outcome::Late),

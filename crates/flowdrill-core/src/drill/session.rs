@@ -381,7 +381,7 @@ impl Case {
                     .collect();
                 let over = match c.state() {
                     ClockState::Breached => true,
-                    ClockState::Running | ClockState::Paused => c.used_at(now) >= rule.target,
+                    ClockState::Running | ClockState::Paused => c.over_at(now),
                     _ => false,
                 };
                 let level = if over {

@@ -31,13 +31,15 @@ pub mod stats;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::engine::compiled::{CArrivals, Compiled};
+use crate::engine::compiled::Compiled;
 use crate::model::workflow::Workflow;
 use engine::Engine;
+use tables::{CArrivals, Tables};
 
 mod config;
 mod engine;
 mod results;
+pub mod tables;
 
 pub use config::*;
 pub use results::*;
@@ -68,12 +70,9 @@ pub fn simulate(
     }
     let start = cfg.start.unwrap_or_else(|| default_start(w));
     let days = u32::try_from(cfg.horizon.as_secs().div_ceil(86_400)).unwrap_or(u32::MAX);
-    let compiled = Compiled::new(w, start, days)?;
-    if compiled
-        .starts
-        .iter()
-        .all(|(_, a)| matches!(a, CArrivals::None))
-    {
+    let compiled = Compiled::new(w)?;
+    let tables = Tables::new(w, &compiled, start, days);
+    if tables.arrivals.iter().all(|a| matches!(a, CArrivals::None)) {
         return Err(SimError::NoArrivals);
     }
     let tz = w.display_zone();
@@ -88,7 +87,7 @@ pub fn simulate(
         }) {
             return Err(SimError::Cancelled);
         }
-        let (r, l) = Engine::new(&compiled, cfg, start, rep, tz).run(progress)?;
+        let (r, l) = Engine::new(&compiled, &tables, cfg, start, rep, tz).run(progress)?;
         if rep == 0 {
             log = l;
         }

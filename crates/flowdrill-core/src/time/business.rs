@@ -167,18 +167,28 @@ impl Calendar {
         start: DateTime<Utc>,
         target: Duration,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        if target == Duration::ZERO {
+        self.deadline_exact(start, delta(target))
+    }
+
+    /// [`Calendar::deadline`] for an amount of open time to the millisecond (the SLA clock's
+    /// time base).
+    pub fn deadline_exact(
+        &self,
+        start: DateTime<Utc>,
+        target: TimeDelta,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        if target <= TimeDelta::zero() {
             return Ok(start);
         }
         if self.is_always_open() {
             return start
-                .checked_add_signed(delta(target))
+                .checked_add_signed(target)
                 .ok_or(CalendarError::OutOfRange);
         }
         if self.never_open() {
             return Err(CalendarError::NeverOpen);
         }
-        let mut left = delta(target);
+        let mut left = target;
         for (a, b) in self.open_from(start, MAX_DAYS) {
             let from = a.max(start);
             let avail = b - from;
@@ -187,16 +197,21 @@ impl Calendar {
             }
             left -= avail;
         }
-        Err(CalendarError::TooFar(target))
+        Err(CalendarError::TooFar(to_duration(target)))
     }
 
     /// The open time between two instants (zero when `to` is not after `from`).
     pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        to_duration(self.elapsed_exact(from, to))
+    }
+
+    /// [`Calendar::elapsed`] to the millisecond (the SLA clock's time base).
+    pub fn elapsed_exact(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
         if to <= from {
-            return Duration::ZERO;
+            return TimeDelta::zero();
         }
         if self.is_always_open() {
-            return to_duration(to - from);
+            return to - from;
         }
         let days = u32::try_from((to - from).num_days() + 3)
             .unwrap_or(MAX_DAYS)
@@ -208,7 +223,7 @@ impl Calendar {
             }
             total += b.min(to) - a.max(from);
         }
-        to_duration(total)
+        total
     }
 
     /// The next instant at or after `t` when the calendar is open.
@@ -251,6 +266,77 @@ pub fn next_local(
             resolve(tz, d.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)?)
         })
         .find(|t| *t >= after)
+}
+
+/// A release time and the days it applies to.
+type DayRule = (
+    crate::time::calendar::TimeOfDay,
+    Box<dyn Fn(NaiveDate) -> bool>,
+);
+
+/// The instants, at or after `from` and within `days` days of its local date, at which a
+/// wait that waits for a point in time releases: every day at the time (a daily batch), on
+/// a day of the week (a weekly batch, `until`), on a day of the month (a monthly batch; `-1`
+/// is the last day). The one rule for such points, used by every driver. A delay has none.
+pub fn release_points(
+    wait: &crate::model::WaitFor,
+    tz: Tz,
+    from: DateTime<Utc>,
+    days: u32,
+) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+    use crate::model::{Batch, WaitFor};
+    use chrono::Datelike;
+    let first = from.with_timezone(&tz).date_naive();
+    let rule: Option<DayRule> = match wait {
+        WaitFor::Delay(_) => None,
+        WaitFor::Until(p) | WaitFor::Batch(Batch::Weekly { at: p }) => {
+            let day = p.day;
+            Some((p.time, Box::new(move |d: NaiveDate| d.weekday() == day)))
+        }
+        WaitFor::Batch(Batch::Daily { at }) => Some((*at, Box::new(|_| true))),
+        WaitFor::Batch(Batch::Monthly { day, at }) => {
+            let day = *day;
+            Some((
+                *at,
+                Box::new(move |d: NaiveDate| {
+                    if day > 0 {
+                        d.day() == u32::from(day.unsigned_abs())
+                    } else {
+                        d.succ_opt().is_some_and(|n| n.month() != d.month())
+                    }
+                }),
+            ))
+        }
+    };
+    (0..u64::from(days) + 1)
+        .filter_map(move |i| first.checked_add_days(ChronoDays::new(i)))
+        .filter_map(move |d| {
+            let (time, on) = rule.as_ref()?;
+            if !on(d) {
+                return None;
+            }
+            let m = time.minutes();
+            let (d, m) = if m >= 1440 {
+                (d.checked_add_days(ChronoDays::new(1))?, m - 1440)
+            } else {
+                (d, m)
+            };
+            resolve(tz, d.and_hms_opt(u32::from(m / 60), u32::from(m % 60), 0)?)
+        })
+        .filter(move |t| *t >= from)
+}
+
+/// When a case that starts waiting at `at` is released: after the delay, or at the next of
+/// the wait's [`release_points`] (searched a little over a year ahead).
+pub fn next_release(
+    wait: &crate::model::WaitFor,
+    tz: Tz,
+    at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    match wait {
+        crate::model::WaitFor::Delay(d) => at.checked_add_signed(delta(*d)),
+        _ => release_points(wait, tz, at, 400).next(),
+    }
 }
 
 /// Reads an RFC 3339 timestamp, such as `2026-11-20T16:30:00-05:00`.

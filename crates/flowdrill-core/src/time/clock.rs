@@ -1,25 +1,30 @@
-//! SLA clocks: a deterministic step function per case and rule, driven by timestamped
-//! events. Nothing here reads the system clock; time is always passed in.
+//! The SLA clock: one state machine per case and rule, on one time base (integer
+//! milliseconds), used by every driver of the engine — the simulator, the drill, the
+//! timeline of a route — so that "met" and "breached" mean the same everywhere. Nothing
+//! here reads the system clock; time is always passed in.
 //!
-//! A clock moves `not started → running ⇄ paused → met | breached`:
+//! A clock moves `not started → running ⇄ paused → met | breached | cancelled`:
 //!
 //! - it starts at the rule's `start` point (the case entering the workflow, or entering or
 //!   leaving one of the named nodes);
 //! - it pauses while the case is in one of the `pause` nodes (entering one pauses it,
 //!   leaving it resumes);
 //! - it stops at the rule's `stop` point, or when the case ends, whichever comes first;
-//!   it is *met* when the business time on the clock is within the target at the stop
-//!   point, *breached* when over it; a case that ends before the stop point within the
-//!   target *cancels* the clock (the promise never came due), and one already over it is
-//!   breached;
-//! - while it runs, the escalation ladder's milestones fire at their instants: `"75%"` of
-//!   the target, `"100%"` (the breach), `"2d overdue"` (target plus two days, on the same
-//!   clock). A milestone reached while the clock is paused fires when it resumes.
+//!   it is *met* when the clock time used is at most the target ([`met`]), *breached* when
+//!   over it; a case that ends before the stop point within the target *cancels* the clock
+//!   (the promise never came due), and one already over it is breached;
+//! - while it runs, the escalation ladder's rungs come due in order of their amounts:
+//!   `"75%"` of the target, `"100%"` (the breach), `"2d overdue"` (target plus two days, on
+//!   the same clock). A rung reached while the clock is paused comes due when it resumes.
+//!
+//! [`SlaRun`] is the state machine over [`Millis`] since an origin, with the clock's
+//! calendar as an [`OpenTime`]. [`SlaClock`] wraps one for hosts that think in instants and
+//! node ids (the drill view, a test):
 //!
 //! ```
 //! use flowdrill_core::time::clock::{CaseEvent, ClockState, SlaClock};
 //! use flowdrill_core::time::business::parse_instant;
-//! use flowdrill_core::{SlaRule, Workflow};
+//! use flowdrill_core::SlaRule;
 //!
 //! let rule: SlaRule = serde_json::from_str(r#"{"id": "reply", "target": "1h",
 //!     "stop": {"enter": "answer"}, "escalation": [{"at": "50%", "notify": "lead"}]}"#).unwrap();
@@ -27,36 +32,202 @@
 //! let t0 = parse_instant("2026-11-23T10:00:00Z").unwrap();
 //! clock.step(&CaseEvent::Start, t0);
 //! assert_eq!(clock.state(), ClockState::Running);
-//! let changes = clock.step(&CaseEvent::Enter("answer"), parse_instant("2026-11-23T10:40:00Z").unwrap());
+//! clock.step(&CaseEvent::Enter("answer"), parse_instant("2026-11-23T10:40:00Z").unwrap());
 //! assert_eq!(clock.state(), ClockState::Met);
-//! assert_eq!(clock.fired().len(), 1); // the 50% milestone at 10:30
+//! assert_eq!(clock.fired().len(), 1); // the 50% rung at 10:30
 //! ```
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::model::duration::Duration;
 use crate::time::calendar::Calendar;
 use crate::time::sla::{ClockPoint, MilestoneAt, SlaRule};
 
-/// Something that happened to a case, as SLA clocks see it.
+/// Milliseconds since a driver's origin: the engine's one time base.
+pub type Millis = i64;
+
+/// Milliseconds in a duration (saturating).
+pub fn millis(d: Duration) -> Millis {
+    i64::try_from(d.as_secs())
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1000)
+}
+
+/// How much of the time between instants a clock counts: around the clock, or the open
+/// hours of a business calendar.
+pub trait OpenTime {
+    /// Clock time between `a` and `b` (zero when `b` is not after `a`).
+    fn between(&self, a: Millis, b: Millis) -> Millis;
+    /// The instant at which `amount` of clock time has passed since `from` (`None` when
+    /// that is beyond reach).
+    fn after(&self, from: Millis, amount: Millis) -> Option<Millis>;
+}
+
+/// A clock that counts every millisecond.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AroundTheClock;
+
+impl OpenTime for AroundTheClock {
+    #[inline]
+    fn between(&self, a: Millis, b: Millis) -> Millis {
+        b.saturating_sub(a).max(0)
+    }
+    #[inline]
+    fn after(&self, from: Millis, amount: Millis) -> Option<Millis> {
+        from.checked_add(amount.max(0))
+    }
+}
+
+/// A business calendar counted exactly, for drivers without precomputed tables: instants
+/// are milliseconds since `origin`.
+#[derive(Debug, Clone, Copy)]
+pub struct Exact<'c> {
+    /// The calendar.
+    pub calendar: &'c Calendar,
+    /// The instant of `0`.
+    pub origin: DateTime<Utc>,
+}
+
+impl Exact<'_> {
+    fn instant(&self, t: Millis) -> Option<DateTime<Utc>> {
+        self.origin
+            .checked_add_signed(TimeDelta::try_milliseconds(t)?)
+    }
+}
+
+impl OpenTime for Exact<'_> {
+    fn between(&self, a: Millis, b: Millis) -> Millis {
+        match (self.instant(a), self.instant(b)) {
+            (Some(a), Some(b)) => self.calendar.elapsed_exact(a, b).num_milliseconds(),
+            _ => 0,
+        }
+    }
+    fn after(&self, from: Millis, amount: Millis) -> Option<Millis> {
+        let start = self.instant(from)?;
+        let t = self
+            .calendar
+            .deadline_exact(start, TimeDelta::try_milliseconds(amount)?)
+            .ok()?;
+        Some((t - self.origin).num_milliseconds())
+    }
+}
+
+/// Where a clock starts or stops, compiled: node numbers are the driver's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Point {
+    /// The case starts.
+    Start,
+    /// The case ends.
+    End,
+    /// Entering one of the nodes.
+    Enter(Vec<u32>),
+    /// Leaving one of the nodes.
+    Leave(Vec<u32>),
+}
+
+/// Something that happened to a case, as a clock sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseEvent<'a> {
+pub enum Hook {
     /// The case entered the workflow.
     Start,
     /// The case entered a node.
-    Enter(&'a str),
-    /// The case left a node (its work there is done).
-    Leave(&'a str),
-    /// The case reached an end.
+    Enter(u32),
+    /// The case left a node.
+    Leave(u32),
+    /// The case ended.
     End,
 }
 
+impl Point {
+    fn hit(&self, hook: Hook) -> bool {
+        match (self, hook) {
+            (Point::Start, Hook::Start) | (Point::End, Hook::End) => true,
+            (Point::Enter(ns), Hook::Enter(n)) | (Point::Leave(ns), Hook::Leave(n)) => {
+                ns.contains(&n)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One rung of an escalation ladder, compiled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rung {
+    /// Clock time at which it comes due.
+    pub amount: Millis,
+    /// Its position in the rule's `escalation` list.
+    pub index: usize,
+}
+
+/// An SLA rule as the clock runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockRule {
+    /// Where the clock starts.
+    pub start: Point,
+    /// Where it stops.
+    pub stop: Point,
+    /// Nodes that pause it.
+    pub pause: Vec<u32>,
+    /// The target in clock time.
+    pub target: Millis,
+    /// The ladder, in the order its rungs come due (ties in file order).
+    pub ladder: Vec<Rung>,
+}
+
+impl ClockRule {
+    /// Compiles a rule, numbering nodes with `node` (ids it does not know are dropped).
+    pub fn new(rule: &SlaRule, node: impl Fn(&str) -> Option<u32>) -> ClockRule {
+        let point = |p: &ClockPoint| match p {
+            ClockPoint::Start => Point::Start,
+            ClockPoint::End => Point::End,
+            ClockPoint::Enter(ids) => Point::Enter(ids.iter().filter_map(|i| node(i)).collect()),
+            ClockPoint::Leave(ids) => Point::Leave(ids.iter().filter_map(|i| node(i)).collect()),
+        };
+        let target = millis(rule.target);
+        let mut ladder: Vec<Rung> = rule
+            .escalation
+            .iter()
+            .enumerate()
+            .map(|(index, m)| Rung {
+                amount: match m.at {
+                    MilestoneAt::Percent(p) => target.saturating_mul(i64::from(p)) / 100,
+                    MilestoneAt::Overdue(d) => target.saturating_add(millis(d)),
+                },
+                index,
+            })
+            .collect();
+        crate::util::sort::sort_by_key(&mut ladder, |r| (r.amount, r.index));
+        ClockRule {
+            start: point(&rule.start),
+            stop: point(&rule.stop),
+            pause: rule.pause.iter().filter_map(|i| node(i)).collect(),
+            target,
+            ladder,
+        }
+    }
+
+    /// True when the clock must hear about entering or leaving this node.
+    pub fn watches(&self, n: u32) -> bool {
+        self.pause.contains(&n)
+            || [&self.start, &self.stop]
+                .iter()
+                .any(|p| matches!(p, Point::Enter(ns) | Point::Leave(ns) if ns.contains(&n)))
+    }
+}
+
+/// The one definition of a met SLA: the clock time used is at most the target.
+#[inline]
+pub fn met(used: Millis, target: Millis) -> bool {
+    used <= target
+}
+
 /// Where a clock is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClockState {
     /// The start point has not been reached.
+    #[default]
     NotStarted,
     /// Counting.
     Running,
@@ -69,6 +240,187 @@ pub enum ClockState {
     /// The case ended before the stop point, within the target: the promise never came
     /// due (a post that was let stand needs no reply). Not counted as met or breached.
     Cancelled,
+}
+
+impl ClockState {
+    /// True once the clock has stopped (met, breached or cancelled).
+    pub fn is_stopped(self) -> bool {
+        matches!(
+            self,
+            ClockState::Met | ClockState::Breached | ClockState::Cancelled
+        )
+    }
+}
+
+/// What a hook did to a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// It started.
+    Started,
+    /// It paused.
+    Paused,
+    /// It resumed.
+    Resumed,
+    /// It stopped in this state (met, breached or cancelled).
+    Stopped(ClockState),
+}
+
+/// The SLA clock of one case under one rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlaRun {
+    state: ClockState,
+    /// Clock time used before the current running span.
+    used: Millis,
+    /// Start of the current running span.
+    since: Millis,
+    started: Option<Millis>,
+    stopped: Option<Millis>,
+    /// The next rung of the ladder to come due.
+    rung: u16,
+    /// Changes whenever the clock starts, pauses, resumes or stops: a rung planned under
+    /// an older epoch is stale.
+    epoch: u32,
+}
+
+impl SlaRun {
+    /// Where the clock is.
+    #[inline]
+    pub fn state(&self) -> ClockState {
+        self.state
+    }
+
+    /// When it started.
+    pub fn started(&self) -> Option<Millis> {
+        self.started
+    }
+
+    /// When it stopped.
+    pub fn stopped(&self) -> Option<Millis> {
+        self.stopped
+    }
+
+    /// The next rung to come due (an index into [`ClockRule::ladder`]).
+    pub fn rung(&self) -> usize {
+        usize::from(self.rung)
+    }
+
+    /// Changes whenever the clock starts, pauses, resumes or stops.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// Clock time used up to `now`.
+    #[inline]
+    pub fn used_at(&self, now: Millis, time: &dyn OpenTime) -> Millis {
+        if self.state == ClockState::Running && now > self.since {
+            self.used.saturating_add(time.between(self.since, now))
+        } else {
+            self.used
+        }
+    }
+
+    /// The instant the clock reaches `amount` of used time, if it is running.
+    pub fn instant_of(&self, amount: Millis, time: &dyn OpenTime) -> Option<Millis> {
+        if self.state != ClockState::Running {
+            return None;
+        }
+        time.after(self.since, amount.saturating_sub(self.used).max(0))
+    }
+
+    /// The instant the target is reached if the clock keeps running.
+    pub fn deadline(&self, rule: &ClockRule, time: &dyn OpenTime) -> Option<Millis> {
+        self.instant_of(rule.target, time)
+    }
+
+    /// The next rung to come due and when, if the clock is running.
+    pub fn next_rung(&self, rule: &ClockRule, time: &dyn OpenTime) -> Option<(Rung, Millis)> {
+        let rung = *rule.ladder.get(usize::from(self.rung))?;
+        Some((rung, self.instant_of(rung.amount, time)?))
+    }
+
+    /// Marks the next rung as fired.
+    pub fn fire(&mut self) {
+        self.rung = self.rung.saturating_add(1);
+    }
+
+    /// Applies a hook at `now`; returns what changed. Hooks must come in time order.
+    pub fn on(
+        &mut self,
+        rule: &ClockRule,
+        hook: Hook,
+        now: Millis,
+        time: &dyn OpenTime,
+    ) -> Option<Transition> {
+        match self.state {
+            ClockState::NotStarted if rule.start.hit(hook) => {
+                self.state = ClockState::Running;
+                self.since = now;
+                self.used = 0;
+                self.started = Some(now);
+                self.epoch = self.epoch.wrapping_add(1);
+                Some(Transition::Started)
+            }
+            ClockState::Running | ClockState::Paused if rule.stop.hit(hook) => {
+                Some(self.stop(rule, now, true, time))
+            }
+            ClockState::Running | ClockState::Paused if hook == Hook::End => {
+                Some(self.stop(rule, now, false, time))
+            }
+            ClockState::Running if matches!(hook, Hook::Enter(n) if rule.pause.contains(&n)) => {
+                self.used = self.used_at(now, time);
+                self.state = ClockState::Paused;
+                self.epoch = self.epoch.wrapping_add(1);
+                Some(Transition::Paused)
+            }
+            ClockState::Paused if matches!(hook, Hook::Leave(n) if rule.pause.contains(&n)) => {
+                self.state = ClockState::Running;
+                self.since = now;
+                self.epoch = self.epoch.wrapping_add(1);
+                Some(Transition::Resumed)
+            }
+            _ => None,
+        }
+    }
+
+    fn stop(
+        &mut self,
+        rule: &ClockRule,
+        now: Millis,
+        reached: bool,
+        time: &dyn OpenTime,
+    ) -> Transition {
+        self.used = self.used_at(now, time);
+        self.stopped = Some(now);
+        self.epoch = self.epoch.wrapping_add(1);
+        self.state = match (met(self.used, rule.target), reached) {
+            (true, true) => ClockState::Met,
+            (true, false) => ClockState::Cancelled,
+            (false, _) => ClockState::Breached,
+        };
+        Transition::Stopped(self.state)
+    }
+
+    /// The verdict on a clock still running or paused when a run stops at `now`: breached
+    /// when already past the target, else still pending (`None`).
+    pub fn at_horizon(&self, rule: &ClockRule, now: Millis, time: &dyn OpenTime) -> Option<bool> {
+        matches!(self.state, ClockState::Running | ClockState::Paused)
+            .then(|| !met(self.used_at(now, time), rule.target))
+    }
+}
+
+// ---- the clock in instants and node ids ------------------------------------------------
+
+/// Something that happened to a case, as [`SlaClock`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseEvent<'a> {
+    /// The case entered the workflow.
+    Start,
+    /// The case entered a node.
+    Enter(&'a str),
+    /// The case left a node (its work there is done).
+    Leave(&'a str),
+    /// The case reached an end.
+    End,
 }
 
 /// What a step changed.
@@ -90,7 +442,7 @@ pub enum ClockChange {
         /// When.
         at: DateTime<Utc>,
     },
-    /// A milestone of the ladder fired.
+    /// A rung of the ladder fired.
     Milestone {
         /// Its position in the rule's `escalation` list.
         index: usize,
@@ -106,7 +458,7 @@ pub enum ClockChange {
     },
 }
 
-/// One milestone that fired, and when.
+/// One rung that fired, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Fired {
     /// Its position in the rule's `escalation` list.
@@ -115,37 +467,61 @@ pub struct Fired {
     pub at: DateTime<Utc>,
 }
 
-/// The SLA clock of one case under one rule.
+/// An [`SlaRun`] addressed in instants and node ids, with the rule and calendar it runs.
 #[derive(Debug, Clone)]
 pub struct SlaClock {
     rule: SlaRule,
     calendar: Option<Calendar>,
-    state: ClockState,
-    /// Clock time used before the current running span.
-    used: Duration,
-    /// Start of the current running span.
-    since: Option<DateTime<Utc>>,
-    started: Option<DateTime<Utc>>,
-    stopped: Option<DateTime<Utc>>,
+    /// The node ids the rule names; hooks number nodes by position here.
+    names: Vec<String>,
+    compiled: ClockRule,
+    run: SlaRun,
     fired: Vec<Fired>,
-    /// While running: the earliest instant a milestone fires (saves recomputing the ladder
-    /// on every event).
-    next_due: Option<DateTime<Utc>>,
+}
+
+fn to_millis(t: DateTime<Utc>) -> Millis {
+    t.timestamp_millis()
+}
+
+fn to_instant(t: Millis) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 impl SlaClock {
     /// A clock for a rule, counting on the rule's calendar (`None`: around the clock).
     pub fn new(rule: &SlaRule, calendar: Option<&Calendar>) -> Self {
+        let mut names: Vec<String> = Vec::new();
+        for id in rule
+            .start
+            .nodes()
+            .iter()
+            .chain(rule.stop.nodes())
+            .chain(rule.pause.iter())
+        {
+            if !names.contains(id) {
+                names.push(id.clone());
+            }
+        }
+        let compiled = ClockRule::new(rule, |id| {
+            names.iter().position(|n| n == id).map(|p| p as u32)
+        });
         SlaClock {
             rule: rule.clone(),
             calendar: calendar.cloned(),
-            state: ClockState::NotStarted,
-            used: Duration::ZERO,
-            since: None,
-            started: None,
-            stopped: None,
+            names,
+            compiled,
+            run: SlaRun::default(),
             fired: Vec::new(),
-            next_due: None,
+        }
+    }
+
+    fn with_time<R>(&self, f: impl FnOnce(&dyn OpenTime) -> R) -> R {
+        match &self.calendar {
+            Some(c) if !c.is_always_open() => f(&Exact {
+                calendar: c,
+                origin: DateTime::UNIX_EPOCH,
+            }),
+            _ => f(&AroundTheClock),
         }
     }
 
@@ -156,181 +532,119 @@ impl SlaClock {
 
     /// Where the clock is.
     pub fn state(&self) -> ClockState {
-        self.state
+        self.run.state()
     }
 
     /// When it started.
     pub fn started_at(&self) -> Option<DateTime<Utc>> {
-        self.started
+        self.run.started().map(to_instant)
     }
 
     /// When it stopped.
     pub fn stopped_at(&self) -> Option<DateTime<Utc>> {
-        self.stopped
+        self.run.stopped().map(to_instant)
     }
 
-    /// The milestones that have fired, in order.
+    /// The rungs that have fired, in order.
     pub fn fired(&self) -> &[Fired] {
         &self.fired
     }
 
-    fn span(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
-        match &self.calendar {
-            Some(c) => c.elapsed(from, to),
-            None => Duration::from_secs(u64::try_from((to - from).num_seconds()).unwrap_or(0)),
-        }
-    }
-
-    fn after(&self, from: DateTime<Utc>, amount: Duration) -> Option<DateTime<Utc>> {
-        match &self.calendar {
-            Some(c) => c.deadline(from, amount).ok(),
-            None => from.checked_add_signed(chrono::TimeDelta::seconds(
-                i64::try_from(amount.as_secs()).ok()?,
-            )),
-        }
-    }
-
-    /// Clock time used up to `now`.
+    /// Clock time used up to `now`, in whole seconds.
     pub fn used_at(&self, now: DateTime<Utc>) -> Duration {
-        match self.since {
-            Some(s) if now > s => {
-                Duration::from_secs(self.used.as_secs() + self.span(s, now).as_secs())
-            }
-            _ => self.used,
-        }
+        let ms = self.with_time(|t| self.run.used_at(to_millis(now), t));
+        Duration::from_secs(u64::try_from(ms / 1000).unwrap_or(0))
+    }
+
+    /// True when the clock time used at `now` is past the target.
+    pub fn over_at(&self, now: DateTime<Utc>) -> bool {
+        let ms = self.with_time(|t| self.run.used_at(to_millis(now), t));
+        !met(ms, self.compiled.target)
     }
 
     /// The instant the target is reached if the clock keeps running (None unless running).
     pub fn deadline(&self) -> Option<DateTime<Utc>> {
-        self.instant_of(self.rule.target)
+        self.with_time(|t| self.run.deadline(&self.compiled, t))
+            .map(to_instant)
     }
 
-    fn amount(&self, at: MilestoneAt) -> Duration {
-        let t = self.rule.target.as_secs();
-        match at {
-            MilestoneAt::Percent(p) => Duration::from_secs(t.saturating_mul(u64::from(p)) / 100),
-            MilestoneAt::Overdue(d) => Duration::from_secs(t.saturating_add(d.as_secs())),
-        }
-    }
-
-    /// The instant the clock reaches `amount` of used time, if it is running.
-    fn instant_of(&self, amount: Duration) -> Option<DateTime<Utc>> {
-        let since = self.since?;
-        if amount <= self.used {
-            return Some(since);
-        }
-        self.after(
-            since,
-            Duration::from_secs(amount.as_secs() - self.used.as_secs()),
-        )
-    }
-
-    /// The instants at which the milestones not yet fired will fire if the clock keeps
-    /// running, in ladder order (None unless running).
+    /// The instants at which the rungs not yet fired will fire if the clock keeps running,
+    /// in the order they come due (None unless running).
     pub fn upcoming(&self) -> Vec<Fired> {
-        let mut out: Vec<Fired> = (0..self.rule.escalation.len())
-            .filter(|i| !self.fired.iter().any(|f| f.index == *i))
-            .filter_map(|i| {
-                let at = self.instant_of(self.amount(self.rule.escalation[i].at))?;
-                Some(Fired { index: i, at })
-            })
-            .collect();
-        crate::util::sort::sort_by_key(&mut out, |f| (f.at, f.index));
-        out
+        self.with_time(|t| {
+            self.compiled
+                .ladder
+                .iter()
+                .skip(self.run.rung())
+                .filter_map(|r| {
+                    Some(Fired {
+                        index: r.index,
+                        at: to_instant(self.run.instant_of(r.amount, t)?),
+                    })
+                })
+                .collect()
+        })
     }
 
-    /// Fires every milestone due at or before `now`.
+    /// Fires every rung due at or before `now`.
     pub fn advance(&mut self, now: DateTime<Utc>) -> Vec<ClockChange> {
         let mut changes = Vec::new();
-        if self.state != ClockState::Running || self.next_due.is_none_or(|due| now < due) {
-            return changes;
-        }
-        for f in self.upcoming() {
-            if f.at <= now {
-                self.fired.push(f);
-                changes.push(ClockChange::Milestone {
-                    index: f.index,
-                    at: f.at,
-                });
+        let now = to_millis(now);
+        loop {
+            let next = self.with_time(|t| self.run.next_rung(&self.compiled, t));
+            match next {
+                Some((rung, at)) if at <= now => {
+                    self.run.fire();
+                    let at = to_instant(at);
+                    self.fired.push(Fired {
+                        index: rung.index,
+                        at,
+                    });
+                    changes.push(ClockChange::Milestone {
+                        index: rung.index,
+                        at,
+                    });
+                }
+                _ => return changes,
             }
         }
-        self.plan();
-        changes
     }
 
-    /// Recomputes when the next milestone is due (after a start, resume or firing).
-    fn plan(&mut self) {
-        self.next_due = if self.state == ClockState::Running {
-            self.upcoming().first().map(|f| f.at)
-        } else {
-            None
-        };
-    }
-
-    fn matches(point: &ClockPoint, event: &CaseEvent) -> bool {
-        match (point, event) {
-            (ClockPoint::Start, CaseEvent::Start) | (ClockPoint::End, CaseEvent::End) => true,
-            (ClockPoint::Enter(ids), CaseEvent::Enter(n))
-            | (ClockPoint::Leave(ids), CaseEvent::Leave(n)) => ids.iter().any(|i| i == n),
-            _ => false,
-        }
-    }
-
-    fn stop(&mut self, at: DateTime<Utc>, reached: bool, changes: &mut Vec<ClockChange>) {
-        self.used = self.used_at(at);
-        self.since = None;
-        self.stopped = Some(at);
-        let met = self.used <= self.rule.target;
-        self.state = match (met, reached) {
-            (true, true) => ClockState::Met,
-            (true, false) => ClockState::Cancelled,
-            (false, _) => ClockState::Breached,
-        };
-        changes.push(ClockChange::Stopped { at, met });
-    }
-
-    /// Applies one event at an instant (events must come in time order). Milestones due
-    /// before the event fire first.
+    /// Applies one event at an instant (events must come in time order). Rungs due before
+    /// the event fire first.
     pub fn step(&mut self, event: &CaseEvent, at: DateTime<Utc>) -> Vec<ClockChange> {
         let mut changes = self.advance(at);
-        match self.state {
-            ClockState::NotStarted => {
-                if Self::matches(&self.rule.start, event) {
-                    self.state = ClockState::Running;
-                    self.since = Some(at);
-                    self.started = Some(at);
-                    self.plan();
-                    changes.push(ClockChange::Started { at });
-                    // Starting inside a pause node is not possible to know here; the
-                    // case's next events decide.
-                    changes.extend(self.advance(at));
-                }
+        let node = |id: &str| {
+            self.names
+                .iter()
+                .position(|n| n == id)
+                .map_or(u32::MAX, |p| p as u32)
+        };
+        let hook = match event {
+            CaseEvent::Start => Hook::Start,
+            CaseEvent::End => Hook::End,
+            CaseEvent::Enter(id) => Hook::Enter(node(id)),
+            CaseEvent::Leave(id) => Hook::Leave(node(id)),
+        };
+        let now = to_millis(at);
+        let mut run = self.run;
+        let change = self.with_time(|t| run.on(&self.compiled, hook, now, t));
+        self.run = run;
+        match change {
+            Some(Transition::Started) => {
+                changes.push(ClockChange::Started { at });
+                changes.extend(self.advance(at));
             }
-            ClockState::Running | ClockState::Paused => {
-                if Self::matches(&self.rule.stop, event) {
-                    self.stop(at, true, &mut changes);
-                } else if *event == CaseEvent::End {
-                    self.stop(at, false, &mut changes);
-                } else if let CaseEvent::Enter(n) = event
-                    && self.state == ClockState::Running
-                    && self.rule.pause.iter().any(|p| p == n)
-                {
-                    self.used = self.used_at(at);
-                    self.since = None;
-                    self.state = ClockState::Paused;
-                    changes.push(ClockChange::Paused { at });
-                } else if let CaseEvent::Leave(n) = event
-                    && self.state == ClockState::Paused
-                    && self.rule.pause.iter().any(|p| p == n)
-                {
-                    self.since = Some(at);
-                    self.state = ClockState::Running;
-                    self.plan();
-                    changes.push(ClockChange::Resumed { at });
-                    changes.extend(self.advance(at));
-                }
+            Some(Transition::Paused) => changes.push(ClockChange::Paused { at }),
+            Some(Transition::Resumed) => {
+                changes.push(ClockChange::Resumed { at });
+                changes.extend(self.advance(at));
             }
-            ClockState::Met | ClockState::Breached | ClockState::Cancelled => {}
+            Some(Transition::Stopped(state)) => changes.push(ClockChange::Stopped {
+                at,
+                met: state != ClockState::Breached,
+            }),
+            None => {}
         }
         changes
     }
@@ -432,5 +746,41 @@ mod tests {
             c.step(&CaseEvent::End, t("2026-01-01T13:00:00Z"))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn met_is_at_most_the_target_to_the_millisecond() {
+        let r = rule(r#"{"id": "r", "target": "1h", "stop": {"enter": "done"}}"#);
+        let rule = ClockRule::new(&r, |id| (id == "done").then_some(7));
+        for (stop, state) in [
+            (3_600_000, ClockState::Met),
+            (3_600_001, ClockState::Breached),
+        ] {
+            let mut run = SlaRun::default();
+            run.on(&rule, Hook::Start, 0, &AroundTheClock);
+            assert_eq!(
+                run.on(&rule, Hook::Enter(7), stop, &AroundTheClock),
+                Some(Transition::Stopped(state))
+            );
+        }
+    }
+
+    #[test]
+    fn an_unsorted_ladder_comes_due_in_order_of_its_amounts() {
+        let r = rule(
+            r#"{"id": "r", "target": "1h", "escalation": [{"at": "100%", "flag": true},
+                {"at": "50%", "notify": "a"}]}"#,
+        );
+        let mut c = SlaClock::new(&r, None);
+        c.step(&CaseEvent::Start, t("2026-01-01T10:00:00Z"));
+        let fired: Vec<usize> = c
+            .advance(t("2026-01-01T12:00:00Z"))
+            .iter()
+            .filter_map(|ch| match ch {
+                ClockChange::Milestone { index, .. } => Some(*index),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fired, vec![1, 0]);
     }
 }
