@@ -48,17 +48,17 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use flowdrill_core::analysis::route::{parse_assignment, route_from};
+use flowdrill_core::analysis::route_at::{RouteAtError, route_at};
 use flowdrill_core::model::workflow::parse_calendar;
 use flowdrill_core::sim::scenario::Scenario;
 use flowdrill_core::sim::{Discipline, LogRow, Progress, SimConfig, SimError, compare, simulate};
 use flowdrill_core::time::business::parse_instant;
-use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 use flowdrill_core::{Calendar, Diagnostic, Duration, Location, Report, Workflow, route_table};
 
 pub use cli::{Cli, Command};
 pub use error::CliError;
 use error::io_reason;
-use render::{DeadlineReport, ElapsedReport, FileReport, RouteTiming};
+use render::{DeadlineReport, ElapsedReport, FileReport};
 
 /// What a command printed and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,19 +155,21 @@ fn route(args: &cli::RouteArgs) -> Result<Output, CliError> {
     };
     let pairs = args.set.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let case = parse_assignment(&w, pairs).map_err(route_err)?;
-    let route = route_from(&w, args.start.as_deref(), &case).map_err(route_err)?;
-    let timing = match arrival {
+    let (route, timing) = match arrival {
+        None => (
+            route_from(&w, args.start.as_deref(), &case).map_err(route_err)?,
+            None,
+        ),
         Some(at) => {
-            let timeline_err = |source| CliError::Timeline {
-                file: file.clone(),
-                source,
-            };
-            Some(RouteTiming {
-                timeline: timeline(&w, &route, at, Pace::Typical).map_err(timeline_err)?,
-                slas: route_slas(&w, &route, &case, at).map_err(timeline_err)?,
-            })
+            let r = route_at(&w, args.start.as_deref(), &case, at).map_err(|e| match e {
+                RouteAtError::Route(source) => route_err(source),
+                RouteAtError::Timeline(source) => CliError::Timeline {
+                    file: file.clone(),
+                    source,
+                },
+            })?;
+            (r.route, Some(r.timing))
         }
-        None => None,
     };
     let stdout = match args.format {
         cli::RouteFormat::Text => render::render_route(&w, &case, &route, timing.as_ref()),

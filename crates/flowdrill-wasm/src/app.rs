@@ -2,13 +2,13 @@
 
 use flowdrill_core::Duration;
 use flowdrill_core::analysis::route::{assignment_from_values, route_from};
+use flowdrill_core::analysis::route_at::{RouteAtError, route_at};
 use flowdrill_core::model::workflow::parse_calendar;
 #[cfg(feature = "app")]
 use flowdrill_core::sim::scenario::Scenario;
 #[cfg(feature = "app")]
 use flowdrill_core::sim::{Progress, SimOptions};
 use flowdrill_core::time::business::parse_instant;
-use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 #[cfg(feature = "app")]
 use js_sys::Function;
 use js_sys::Reflect;
@@ -100,14 +100,22 @@ pub struct Workflow {
     inner: flowdrill_core::Workflow,
 }
 
-/// What `route` returns: the path and, with a start time, the SLA picture.
+/// What `route` returns without a start time: the path alone (with one, the core's
+/// [`RouteAt`](flowdrill_core::analysis::route_at::RouteAt)).
 #[derive(Serialize)]
 struct RouteAnswer {
     route: flowdrill_core::Route,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timeline: Option<Vec<flowdrill_core::time::timeline::TimedStep>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    slas: Option<Vec<flowdrill_core::time::timeline::RouteSla>>,
+}
+
+/// A route error as JavaScript sees it; a case not decided yet says which decision needs
+/// which attribute, as data.
+fn route_error(e: &flowdrill_core::RouteError) -> JsValue {
+    let err = error("route", &e.to_string());
+    if let flowdrill_core::RouteError::MissingAttribute { decision, attr, .. } = e {
+        let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
+        let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
+    }
+    err
 }
 
 #[cfg(feature = "app")]
@@ -242,31 +250,20 @@ impl Workflow {
         };
         let w = &self.inner;
         let case = assignment_from_values(w, &raw).map_err(|e| error("route", &e.to_string()))?;
-        let route = route_from(w, start.as_deref(), &case).map_err(|e| {
-            let err = error("route", &e.to_string());
-            // A case not decided yet: which decision needs which attribute, as data.
-            if let flowdrill_core::RouteError::MissingAttribute { decision, attr, .. } = &e {
-                let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
-                let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
+        match at {
+            None => {
+                let route = route_from(w, start.as_deref(), &case).map_err(|e| route_error(&e))?;
+                to_js(&RouteAnswer { route })
             }
-            err
-        })?;
-        let (timeline, slas) = match at {
-            None => (None, None),
             Some(at) => {
                 let t = parse_instant(&at).map_err(|m| error("route", &m))?;
-                let steps = timeline(w, &route, t, Pace::Typical)
-                    .map_err(|e| error("calendar", &e.to_string()))?;
-                let slas = route_slas(w, &route, &case, t)
-                    .map_err(|e| error("calendar", &e.to_string()))?;
-                (Some(steps), Some(slas))
+                let r = route_at(w, start.as_deref(), &case, t).map_err(|e| match e {
+                    RouteAtError::Route(e) => route_error(&e),
+                    RouteAtError::Timeline(e) => error("calendar", &e.to_string()),
+                })?;
+                to_js(&r)
             }
-        };
-        to_js(&RouteAnswer {
-            route,
-            timeline,
-            slas,
-        })
+        }
     }
 
     /// A layered drawing of the graph: node boxes and edge polylines.
