@@ -618,9 +618,13 @@ export interface Layout {
 /** Queue order. */
 export type Discipline = "fifo" | "earliest-deadline";
 
-/** Run options; every field is optional, unknown fields are an `options` error. */
+/**
+ * Run options; every field is optional, unknown fields are an `options` error. The core reads
+ * them (`SimOptions::resolve`), with the same defaults and rules as the command line's flags;
+ * an option that breaks its rule is an `options` error whose `path` names it.
+ */
 export interface SimOptions {
-    /** How long arrivals come (default `"7d"`). */
+    /** How long arrivals come (default `"7d"`; `"1m"` to `"3660d"`). */
     horizon?: Duration;
     /** The initial period excluded from statistics (default none); shorter than the horizon. */
     warmup?: Duration;
@@ -630,9 +634,12 @@ export interface SimOptions {
     replications?: number;
     /** When the run starts, RFC 3339 (default Monday 5 January 2026, local midnight). */
     start?: Instant;
-    /** Bucket width of the queue-length series (default `"1h"`, at least `"1m"`). */
+    /** Bucket width of the queue-length series (default `"1h"`; at least `"1m"`: a shorter one is refused, not rounded up). */
     resolution?: Duration;
-    /** Queue order for every role (default `"fifo"`). */
+    /**
+     * Queue order for every role, for a scenario that gives none: a scenario's own `queue`
+     * wins over this (default `"fifo"`).
+     */
     queue?: Discipline;
     /** Keep the first replication's event log (default false). */
     event_log?: boolean;
@@ -1121,8 +1128,10 @@ export type FlowdrillErrorCode =
 
 /**
  * What every function throws on bad input: a real `Error` (`instanceof Error`) named
- * `FlowdrillError`. `path` is the JSON path for errors reading a document, calendar or
- * scenario (`"."` for the whole text); `line` and `column` are 1-based, when known.
+ * `FlowdrillError`. `path` is the JSON path for errors reading a document, calendar,
+ * scenario or options (`"."` for the whole text), and for an `options` error of a value that
+ * breaks its rule the option at fault (`"horizon"`, `"warmup"`, `"replications"`,
+ * `"resolution"`, `"start"`); `line` and `column` are 1-based, when known.
  */
 export interface FlowdrillError extends Error {
     name: "FlowdrillError";

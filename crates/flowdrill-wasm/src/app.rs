@@ -154,14 +154,48 @@ fn with_progress<T>(
 }
 
 #[cfg(feature = "app")]
-/// Run options, read like a file so that a misspelt field is an error, not ignored.
-fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
-    let opts: SimOptions = match json_of(value, "options")? {
+/// Why run options were refused.
+#[derive(Debug)]
+enum OptionsError {
+    /// They are not an options object (a misspelt field, a value of the wrong type).
+    Read(flowdrill_core::ParseError),
+    /// An option breaks the core's rule for it.
+    Rule(flowdrill_core::sim::SimOptionError),
+}
+
+#[cfg(feature = "app")]
+/// The run configuration of options written as JSON (`None`: no options) for a scenario
+/// whose queue order is `scenario_queue`: the options are read like a file, so that a
+/// misspelt field is an error rather than ignored, and the core decides the rest
+/// ([`SimOptions::resolve`]). The one reading of run options in this crate.
+fn sim_config(
+    options: Option<&str>,
+    scenario_queue: Option<flowdrill_core::sim::Discipline>,
+) -> Result<flowdrill_core::sim::SimConfig, OptionsError> {
+    let opts: SimOptions = match options {
         None => SimOptions::default(),
-        Some(text) => flowdrill_core::model::workflow::parse_json(&text)
-            .map_err(|e| relabel(&e, "options"))?,
+        Some(text) => {
+            flowdrill_core::model::workflow::parse_json(text).map_err(OptionsError::Read)?
+        }
     };
-    opts.config().map_err(|m| error("options", &m))
+    opts.resolve(scenario_queue).map_err(OptionsError::Rule)
+}
+
+#[cfg(feature = "app")]
+/// Run options from JavaScript: an `options` error names the option at fault in `path`.
+fn options(
+    value: Option<JsValue>,
+    scenario_queue: Option<flowdrill_core::sim::Discipline>,
+) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
+    let text = json_of(value, "options")?;
+    sim_config(text.as_deref(), scenario_queue).map_err(|e| match e {
+        OptionsError::Read(e) => relabel(&e, "options"),
+        OptionsError::Rule(e) => {
+            let err = error("options", &e.to_string());
+            let _ = Reflect::set(&err, &"path".into(), &e.field().into());
+            err
+        }
+    })
 }
 
 #[cfg(feature = "app")]
@@ -288,14 +322,11 @@ impl Workflow {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
         on_progress: Option<Function>,
     ) -> Result<JsValue, JsValue> {
-        let cfg = self::options(options.map(JsValue::from))?;
         let (w, queue) = self::scenario(scenario.map(JsValue::from))?
             .apply(&self.inner)
             .map_err(|e| error("scenario", &e.to_string()))?;
-        let cfg = flowdrill_core::sim::SimConfig {
-            discipline: queue.unwrap_or(cfg.discipline),
-            ..cfg
-        };
+        // The scenario's queue order wins over the options' (the core's rule).
+        let cfg = self::options(options.map(JsValue::from), queue)?;
         let r = with_progress(on_progress, |hook| {
             flowdrill_core::sim::simulate(&w, &cfg, hook)
         })?;
@@ -315,7 +346,8 @@ impl Workflow {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
         on_progress: Option<Function>,
     ) -> Result<JsValue, JsValue> {
-        let cfg = self::options(options.map(JsValue::from))?;
+        // `compare` gives each scenario its own queue order, if it has one.
+        let cfg = self::options(options.map(JsValue::from), None)?;
         let (a, b) = (
             scenario(a.map(JsValue::from))?,
             scenario(b.map(JsValue::from))?,
@@ -363,4 +395,51 @@ pub fn elapsed(calendar_json: &str, from: &str, to: &str) -> Result<String, JsVa
     let a = parse_instant(from).map_err(|m| error("calendar", &m))?;
     let b = parse_instant(to).map_err(|m| error("calendar", &m))?;
     Ok(cal.elapsed(a, b).to_string())
+}
+
+#[cfg(all(test, feature = "app"))]
+mod tests {
+    use super::*;
+    use flowdrill_core::sim::{Discipline, SimOptionError};
+
+    #[test]
+    fn no_options_are_the_cores_defaults() {
+        let cfg = sim_config(None, None).unwrap();
+        assert_eq!(cfg, SimOptions::default().resolve(None).unwrap());
+    }
+
+    #[test]
+    fn the_scenarios_queue_wins_over_the_options() {
+        let cfg = sim_config(
+            Some(r#"{"queue": "fifo"}"#),
+            Some(Discipline::EarliestDeadline),
+        );
+        assert_eq!(cfg.unwrap().discipline, Discipline::EarliestDeadline);
+        let cfg = sim_config(Some(r#"{"queue": "earliest-deadline"}"#), None);
+        assert_eq!(cfg.unwrap().discipline, Discipline::EarliestDeadline);
+    }
+
+    #[test]
+    fn a_short_resolution_is_refused_by_the_cores_rule() {
+        match sim_config(Some(r#"{"resolution": "30s"}"#), None) {
+            Err(OptionsError::Rule(e)) => {
+                assert_eq!(
+                    e,
+                    SimOptionError::Resolution {
+                        value: Duration::from_secs(30)
+                    }
+                );
+                assert_eq!(e.field(), "resolution");
+            }
+            other => panic!("expected a resolution error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_misspelt_option_is_a_read_error_at_its_path() {
+        match sim_config(Some(r#"{"horizon": "1h", "eventLog": true}"#), None) {
+            Err(OptionsError::Read(e)) => assert_eq!(e.path, "eventLog"),
+            other => panic!("expected a read error, got {other:?}"),
+        }
+    }
 }

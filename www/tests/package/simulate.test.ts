@@ -181,6 +181,17 @@ describe('compare', () => {
     });
 });
 
+describe('queue order', () => {
+    test("a scenario's queue wins over the options' queue, which applies to scenarios without one", () => {
+        const opts = { horizon: '1h', replications: 1, queue: 'fifo' as const };
+        const edf: Scenario = { 'flowdrill-scenario': 1, queue: 'earliest-deadline' };
+        expect(triage1.simulate(opts, edf, undefined).config.discipline).toBe('earliest-deadline');
+        expect(triage1.simulate({ ...opts, queue: 'earliest-deadline' }, { 'flowdrill-scenario': 1 }, undefined).config.discipline).toBe('earliest-deadline');
+        const c = triage1.compare(opts, { 'flowdrill-scenario': 1 }, edf, undefined);
+        expect([c.a.config.discipline, c.b.config.discipline]).toEqual(['fifo', 'earliest-deadline']);
+    });
+});
+
 describe('errors', () => {
     const code = (f: () => unknown) => failure(thrown(f)).code;
 
@@ -191,6 +202,12 @@ describe('errors', () => {
         expect(code(() => triage1.simulate({ replications: 0 }, undefined, undefined))).toBe('options');
         expect(code(() => triage1.simulate({ start: 'soon' }, undefined, undefined))).toBe('options');
         expect(code(() => triage1.simulate({ seed: -1 }, undefined, undefined))).toBe('options');
+    });
+
+    test('an option that breaks its rule names it in path, with the core\'s message', () => {
+        const e = failure(thrown(() => triage1.simulate({ horizon: '1h', resolution: '30s' }, undefined, undefined)));
+        expect([e.code, e.path, e.message]).toEqual(['options', 'resolution', 'resolution: 30s is under a minute; expected at least 1m']);
+        expect(failure(thrown(() => triage1.simulate({ replications: 1001 }, undefined, undefined))).path).toBe('replications');
     });
 
     // Options are read like a file, so a misspelt field is an error rather than ignored.

@@ -63,9 +63,7 @@ pub fn simulate(
     if errors > 0 {
         return Err(SimError::Invalid(errors));
     }
-    if cfg.horizon.as_secs() < 60 || cfg.horizon.as_secs() > 10 * 366 * 86_400 {
-        return Err(SimError::Horizon(cfg.horizon));
-    }
+    cfg.check()?;
     let start = cfg.start.unwrap_or_else(|| default_start(w));
     let days = u32::try_from(cfg.horizon.as_secs().div_ceil(86_400)).unwrap_or(u32::MAX);
     let compiled = Compiled::new(w, start, days)?;
@@ -163,7 +161,8 @@ pub struct Comparison {
     pub difference: Summary95,
 }
 
-/// Runs two scenarios of a workflow with the same seeds and reports b − a.
+/// Runs two scenarios of a workflow with the same seeds and reports b − a. Each scenario's
+/// own `queue` wins over `cfg.discipline` ([`SimConfig::for_scenario`]).
 pub fn compare(
     w: &Workflow,
     a: &crate::sim::scenario::Scenario,
@@ -175,10 +174,7 @@ pub fn compare(
                half: f64,
                progress: &mut dyn FnMut(Progress) -> bool| {
         let (wf, queue) = s.apply(w)?;
-        let mut c = cfg.clone();
-        if let Some(q) = queue {
-            c.discipline = q;
-        }
+        let c = cfg.clone().for_scenario(queue);
         let mut inner = |p: Progress| {
             progress(Progress {
                 done: half + p.done / 2.0,
