@@ -38,9 +38,11 @@ use engine::Engine;
 mod config;
 mod engine;
 mod results;
+mod summary;
 
 pub use config::*;
 pub use results::*;
+pub use summary::*;
 
 /// The default start of a run: Monday 5 January 2026, midnight in the workflow's first
 /// calendar's zone (UTC without calendars).
@@ -99,12 +101,14 @@ pub fn simulate(
         done: 1.0,
     });
     let summary = summarise(&reps);
+    let overview = overview(&reps);
     Ok(SimResult {
         start,
         zone: tz.name().to_string(),
         config: cfg.clone(),
         replications: reps,
         summary,
+        overview,
         log,
     })
 }
