@@ -86,6 +86,18 @@ describe('results', () => {
         for (const [, est] of r.summary.utilisation) expect(est.half_width).toEqual(expect.any(Number));
     });
 
+    test('the overview carries the figures across replications, computed by the core', () => {
+        const r = triage1.simulate({ horizon: '1d', replications: 2, seed: 3 }, undefined, undefined);
+        const o = r.overview;
+        expect(o.slas.map((s) => [s.rule, s.attainment])).toEqual(r.summary.attainment);
+        expect(o.roles.map((x) => [x.role, x.utilisation])).toEqual(r.summary.utilisation);
+        expect(o.cases.finished).toEqual(r.summary.finished);
+        const breached = r.replications.reduce((n, x) => n + x.slas[0].breached, 0);
+        expect(o.slas[0].breached.total).toBe(breached);
+        expect(o.slas[0].breaches_by_hour).toHaveLength(168);
+        for (const role of o.roles) expect(role.queue_series).toHaveLength(24);
+    });
+
     test('one replication has no confidence interval: half_width is null', () => {
         const r = triage1.simulate({ horizon: '1d', replications: 1 }, undefined, undefined);
         expect(r.summary.cycle_time.half_width).toBeNull();
