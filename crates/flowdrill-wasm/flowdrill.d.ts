@@ -618,9 +618,13 @@ export interface Layout {
 /** Queue order. */
 export type Discipline = "fifo" | "earliest-deadline";
 
-/** Run options; every field is optional, unknown fields are an `options` error. */
+/**
+ * Run options; every field is optional, unknown fields are an `options` error. The core reads
+ * them (`SimOptions::resolve`), with the same defaults and rules as the command line's flags;
+ * an option that breaks its rule is an `options` error whose `path` names it.
+ */
 export interface SimOptions {
-    /** How long arrivals come (default `"7d"`). */
+    /** How long arrivals come (default `"7d"`; `"1m"` to `"3660d"`). */
     horizon?: Duration;
     /** The initial period excluded from statistics (default none); shorter than the horizon. */
     warmup?: Duration;
@@ -630,9 +634,12 @@ export interface SimOptions {
     replications?: number;
     /** When the run starts, RFC 3339 (default Monday 5 January 2026, local midnight). */
     start?: Instant;
-    /** Bucket width of the queue-length series (default `"1h"`, at least `"1m"`). */
+    /** Bucket width of the queue-length series (default `"1h"`; at least `"1m"`: a shorter one is refused, not rounded up). */
     resolution?: Duration;
-    /** Queue order for every role (default `"fifo"`). */
+    /**
+     * Queue order for every role, for a scenario that gives none: a scenario's own `queue`
+     * wins over this (default `"fifo"`).
+     */
     queue?: Discipline;
     /** Keep the first replication's event log (default false). */
     event_log?: boolean;
@@ -753,6 +760,70 @@ export interface Estimate {
 /** A named estimate. */
 export type NamedEstimate = [name: string, estimate: Estimate];
 
+/** A count across replications. */
+export interface Tally {
+    /** The sum over all replications. */
+    total: number;
+    /** The mean per replication. */
+    mean: number;
+}
+
+/** Cases across replications: means per replication with their 95 % half-widths. */
+export interface CaseSummary {
+    arrived: Estimate;
+    finished: Estimate;
+    open: Estimate;
+    /** Cases that found no branch at a decision. */
+    stuck: Estimate;
+}
+
+/** One SLA rule across replications. */
+export interface SlaSummary {
+    rule: string;
+    /** The same estimate as `summary.attainment`. */
+    attainment: Estimate;
+    met: Tally;
+    breached: Tally;
+    pending: Tally;
+    /** Start to stop of the stopped clocks, pooled over replications; `null` when none stopped. */
+    time_to_stop: Dist | null;
+    /** Breaches by hour of the week of arrival (Monday 00:00 first, 168 values), summed over replications. */
+    breaches_by_hour: number[];
+}
+
+/** One role across replications. */
+export interface RoleSummary {
+    role: string;
+    staff: number;
+    /** The same estimate as `summary.utilisation`. */
+    utilisation: Estimate;
+    /** Mean queue wait, seconds: the same estimate as `summary.wait`. */
+    wait: Estimate;
+    /** Queue waits pooled over replications; `null` when no task waited. */
+    waits: Dist | null;
+    /** Time-average queue length, mean over replications. */
+    queue_mean: number;
+    /** Longest queue in any replication. */
+    queue_max: number;
+    /** Per bucket: [hours from the start, mean of the replications' means, largest of their maxima]. */
+    queue_series: [start: number, mean: number, max: number][];
+    tasks: Tally;
+    notified: Tally;
+}
+
+/** Every figure a report of a run shows across its replications. */
+export interface Overview {
+    cases: CaseSummary;
+    /** Per SLA rule, in the workflow's order. */
+    slas: SlaSummary[];
+    /** Per role, in the workflow's order. */
+    roles: RoleSummary[];
+    /** Ends reached, by outcome. */
+    outcomes: [outcome: string, count: Tally][];
+    /** Arrival to end of finished cases, pooled over replications; `null` when none finished. */
+    cycle_time: Dist | null;
+}
+
 /** Headline figures across replications. */
 export interface Summary95 {
     /** SLA attainment per rule. */
@@ -787,6 +858,8 @@ export interface SimResult {
     config: SimConfig;
     replications: RepResult[];
     summary: Summary95;
+    /** Every figure a report shows across the replications, computed by the core. */
+    overview: Overview;
     /** The first replication's event log, when `event_log` was asked for (and not empty). */
     log?: LogRow[];
 }
@@ -1121,8 +1194,10 @@ export type FlowdrillErrorCode =
 
 /**
  * What every function throws on bad input: a real `Error` (`instanceof Error`) named
- * `FlowdrillError`. `path` is the JSON path for errors reading a document, calendar or
- * scenario (`"."` for the whole text); `line` and `column` are 1-based, when known.
+ * `FlowdrillError`. `path` is the JSON path for errors reading a document, calendar,
+ * scenario or options (`"."` for the whole text), and for an `options` error of a value that
+ * breaks its rule the option at fault (`"horizon"`, `"warmup"`, `"replications"`,
+ * `"resolution"`, `"start"`); `line` and `column` are 1-based, when known.
  */
 export interface FlowdrillError extends Error {
     name: "FlowdrillError";

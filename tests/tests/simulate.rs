@@ -145,3 +145,53 @@ fn a_seed_gives_the_committed_figures() {
     let got = serde_json::to_string_pretty(&figures).unwrap_or_default() + "\n";
     flowdrill_tests::expect_file("triage-1-seed7.json", &got);
 }
+
+#[test]
+fn the_overview_agrees_with_the_headline_figures_and_the_replications() {
+    for name in EXAMPLES {
+        let cfg = SimConfig {
+            horizon: days(7),
+            replications: 3,
+            seed: 5,
+            ..Default::default()
+        };
+        let r = run(name, &cfg);
+        let o = &r.overview;
+        // The same estimates as the headline figures.
+        let attainment: Vec<_> = o
+            .slas
+            .iter()
+            .map(|s| (s.rule.clone(), s.attainment))
+            .collect();
+        assert_eq!(attainment, r.summary.attainment, "{name}");
+        let utilisation: Vec<_> = o
+            .roles
+            .iter()
+            .map(|s| (s.role.clone(), s.utilisation))
+            .collect();
+        assert_eq!(utilisation, r.summary.utilisation, "{name}");
+        let wait: Vec<_> = o.roles.iter().map(|s| (s.role.clone(), s.wait)).collect();
+        assert_eq!(wait, r.summary.wait, "{name}");
+        assert_eq!(o.cases.finished, r.summary.finished, "{name}");
+        // Totals are the sums of the replications' counts.
+        let arrived: u64 = r.replications.iter().map(|x| x.arrived).sum();
+        let ended: u64 = o.outcomes.iter().map(|(_, n)| n.total).sum();
+        let finished: u64 = r.replications.iter().map(|x| x.finished).sum();
+        assert_eq!(
+            ended, finished,
+            "{name}: every finished case has an outcome"
+        );
+        assert!(ended <= arrived, "{name}");
+        for (i, s) in o.slas.iter().enumerate() {
+            let breached: u64 = r.replications.iter().map(|x| x.slas[i].breached).sum();
+            assert_eq!(s.breached.total, breached, "{name} {}", s.rule);
+            assert_eq!(s.breaches_by_hour.iter().sum::<u64>(), breached, "{name}");
+        }
+        for (i, role) in o.roles.iter().enumerate() {
+            let tasks: u64 = r.replications.iter().map(|x| x.roles[i].tasks).sum();
+            assert_eq!(role.tasks.total, tasks, "{name} {}", role.role);
+            let series = &r.replications[0].roles[i].queue_series;
+            assert_eq!(role.queue_series.len(), series.len(), "{name}");
+        }
+    }
+}

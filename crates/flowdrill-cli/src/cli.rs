@@ -202,31 +202,34 @@ pub struct CompareArgs {
     pub format: SimFormat,
 }
 
-/// The run options shared by `flowdrill simulate` and `flowdrill compare`.
+/// The run options shared by `flowdrill simulate` and `flowdrill compare`, as typed. Their
+/// defaults and rules are the core's ([`flowdrill_core::sim::SimOptions::resolve`]); an
+/// option left out takes the core's default.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// How long cases arrive for, e.g. 7d, 30d, 12h
-    #[arg(long, value_name = "DURATION", default_value = "7d")]
-    pub horizon: String,
-    /// The seed of every random draw; the same seed gives the same results
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub seed: u64,
-    /// How many independent replications (at least 2 for confidence intervals)
-    #[arg(long, value_name = "N", default_value_t = 10,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: u32,
-    /// The initial period left out of the statistics, e.g. 2d
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
-    pub warmup: String,
+    /// How long cases arrive for, e.g. 7d, 30d, 12h; 1m to 3660d [default: 7d]
+    #[arg(long, value_name = "DURATION")]
+    pub horizon: Option<String>,
+    /// The seed of every random draw; the same seed gives the same results [default: 1]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// How many independent replications, 1 to 1000 (at least 2 for confidence
+    /// intervals) [default: 10]
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// The initial period left out of the statistics, e.g. 2d; shorter than the horizon
+    /// [default: none]
+    #[arg(long, value_name = "DURATION")]
+    pub warmup: Option<String>,
     /// When the run starts, e.g. 2026-01-05T00:00:00-05:00 (default: Monday 5 January 2026,
     /// midnight in the zone of the workflow's first calendar, else UTC)
     #[arg(long, value_name = "RFC3339")]
     pub start: Option<String>,
-    /// The bucket width of the queue-length series, e.g. 1h, 15m
-    #[arg(long, value_name = "DURATION", default_value = "1h")]
-    pub resolution: String,
-    /// Queue order for every role; when given, it wins over a scenario's "queue"
-    /// [default: the scenario's "queue", else fifo]
+    /// The bucket width of the queue-length series, e.g. 1h, 15m; at least 1m [default: 1h]
+    #[arg(long, value_name = "DURATION")]
+    pub resolution: Option<String>,
+    /// Queue order for every role whose scenario gives none: a scenario's "queue" wins
+    /// over this [default: fifo]
     #[arg(long, value_enum, value_name = "ORDER")]
     pub queue: Option<QueueOrder>,
     /// Write the event log of the first replication as CSV
@@ -426,11 +429,12 @@ mod tests {
         let Command::Simulate(args) = cli.command else {
             panic!("expected the simulate subcommand");
         };
-        assert_eq!(args.run.horizon, "7d");
-        assert_eq!(args.run.seed, 1);
-        assert_eq!(args.run.replications, 10);
-        assert_eq!(args.run.warmup, "0s");
-        assert_eq!(args.run.resolution, "1h");
+        // Every run option left out is left to the core's defaults.
+        assert_eq!(args.run.horizon, None);
+        assert_eq!(args.run.seed, None);
+        assert_eq!(args.run.replications, None);
+        assert_eq!(args.run.warmup, None);
+        assert_eq!(args.run.resolution, None);
         assert_eq!(args.run.queue, None);
         assert_eq!(args.run.start, None);
         assert_eq!(args.run.event_log, None);
@@ -470,17 +474,25 @@ mod tests {
             panic!("expected the simulate subcommand");
         };
         assert_eq!(args.scenario, Some(PathBuf::from("s.json")));
-        assert_eq!(args.run.seed, 7);
-        assert_eq!(args.run.replications, 20);
+        assert_eq!(args.run.horizon.as_deref(), Some("30d"));
+        assert_eq!(args.run.seed, Some(7));
+        assert_eq!(args.run.replications, Some(20));
+        assert_eq!(args.run.resolution.as_deref(), Some("15m"));
         assert_eq!(args.run.queue, Some(QueueOrder::EarliestDeadline));
         assert_eq!(args.run.event_log, Some(PathBuf::from("out.csv")));
         assert_eq!(args.format, SimFormat::Json);
     }
 
     #[test]
-    fn zero_replications_is_a_usage_error() {
+    fn replications_are_read_as_given_and_ruled_on_by_the_core() {
+        let cli = Cli::try_parse_from(["flowdrill", "simulate", "w.json", "--replications", "0"])
+            .unwrap();
+        let Command::Simulate(args) = cli.command else {
+            panic!("expected the simulate subcommand");
+        };
+        assert_eq!(args.run.replications, Some(0));
         assert!(
-            Cli::try_parse_from(["flowdrill", "simulate", "w.json", "--replications", "0"])
+            Cli::try_parse_from(["flowdrill", "simulate", "w.json", "--replications", "-1"])
                 .is_err()
         );
     }
@@ -495,7 +507,7 @@ mod tests {
         };
         assert_eq!(args.a, PathBuf::from("a.json"));
         assert_eq!(args.b, PathBuf::from("b.json"));
-        assert_eq!(args.run.replications, 10);
+        assert_eq!(args.run.replications, None);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::io;
 
-use flowdrill_core::sim::SimError;
 use flowdrill_core::sim::scenario::ScenarioError;
+use flowdrill_core::sim::{SimError, SimOptionError};
 use flowdrill_core::time::business::CalendarError;
 use flowdrill_core::time::timeline::TimelineError;
 use flowdrill_core::{ParseError, RouteError};
@@ -40,6 +40,8 @@ pub enum CliError {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// A run option breaks the core's rule for it.
+    Options(SimOptionError),
     /// A deadline could not be computed on a calendar.
     Calendar {
         /// The calendar file as named on the command line.
@@ -95,6 +97,8 @@ impl fmt::Display for CliError {
             CliError::Parse { file, source } => write!(f, "{file}: {source}"),
             CliError::Route { file, source } => write!(f, "{file}: {source}"),
             CliError::Arg { flag, message } => write!(f, "{flag}: {message}"),
+            // The core's message starts with the option's name, which is the flag's.
+            CliError::Options(e) => write!(f, "--{e}"),
             CliError::Calendar { file, source } => write!(f, "{file}: {source}"),
             CliError::Timeline { file, source } => write!(f, "{file}: {source}"),
             CliError::Sim { file, source } => write!(f, "{file}: {source}"),
@@ -116,6 +120,7 @@ impl std::error::Error for CliError {
             CliError::Parse { source, .. } => Some(source),
             CliError::Route { source, .. } => Some(source),
             CliError::Arg { .. } => None,
+            CliError::Options(e) => Some(e),
             CliError::Calendar { source, .. } => Some(source),
             CliError::Timeline { source, .. } => Some(source),
             CliError::Sim { source, .. } => Some(source),
@@ -203,6 +208,17 @@ mod tests {
             "{e}"
         );
         assert!(!e.to_string().contains("os error"), "{e}");
+    }
+
+    #[test]
+    fn option_errors_name_the_flag() {
+        let e = CliError::Options(SimOptionError::Resolution {
+            value: flowdrill_core::Duration::from_secs(30),
+        });
+        assert_eq!(
+            e.to_string(),
+            "--resolution: 30s is under a minute; expected at least 1m"
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@
 //! first calendar), `--resolution 1h` (the bucket of the queue series), `--queue
 //! fifo|earliest-deadline` and `--event-log out.csv` (the first replication's event log as
 //! CSV with the header `case_id,activity,timestamp,resource,lifecycle`; with `compare`,
-//! scenario A's). A scenario's `"queue"` applies unless `--queue` is given, which wins.
+//! scenario A's). The options' defaults and rules are the core's
+//! ([`flowdrill_core::sim::SimOptions::resolve`]): a scenario's `"queue"` wins over
+//! `--queue`, which applies to scenarios that give none.
 //! While a simulation runs, a progress bar is drawn on standard error when it is a
 //! terminal.
 //!
@@ -48,17 +50,19 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use flowdrill_core::analysis::route::{parse_assignment, route_from};
+use flowdrill_core::analysis::route_at::{RouteAtError, route_at};
 use flowdrill_core::model::workflow::parse_calendar;
 use flowdrill_core::sim::scenario::Scenario;
-use flowdrill_core::sim::{Discipline, LogRow, Progress, SimConfig, SimError, compare, simulate};
+use flowdrill_core::sim::{
+    Discipline, LogRow, Progress, SimConfig, SimError, SimOptions, compare, simulate,
+};
 use flowdrill_core::time::business::parse_instant;
-use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 use flowdrill_core::{Calendar, Diagnostic, Duration, Location, Report, Workflow, route_table};
 
 pub use cli::{Cli, Command};
 pub use error::CliError;
 use error::io_reason;
-use render::{DeadlineReport, ElapsedReport, FileReport, RouteTiming};
+use render::{DeadlineReport, ElapsedReport, FileReport};
 
 /// What a command printed and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,19 +159,21 @@ fn route(args: &cli::RouteArgs) -> Result<Output, CliError> {
     };
     let pairs = args.set.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let case = parse_assignment(&w, pairs).map_err(route_err)?;
-    let route = route_from(&w, args.start.as_deref(), &case).map_err(route_err)?;
-    let timing = match arrival {
+    let (route, timing) = match arrival {
+        None => (
+            route_from(&w, args.start.as_deref(), &case).map_err(route_err)?,
+            None,
+        ),
         Some(at) => {
-            let timeline_err = |source| CliError::Timeline {
-                file: file.clone(),
-                source,
-            };
-            Some(RouteTiming {
-                timeline: timeline(&w, &route, at, Pace::Typical).map_err(timeline_err)?,
-                slas: route_slas(&w, &route, &case, at).map_err(timeline_err)?,
-            })
+            let r = route_at(&w, args.start.as_deref(), &case, at).map_err(|e| match e {
+                RouteAtError::Route(source) => route_err(source),
+                RouteAtError::Timeline(source) => CliError::Timeline {
+                    file: file.clone(),
+                    source,
+                },
+            })?;
+            (r.route, Some(r.timing))
         }
-        None => None,
     };
     let stdout = match args.format {
         cli::RouteFormat::Text => render::render_route(&w, &case, &route, timing.as_ref()),
@@ -252,56 +258,39 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, CliError> {
     Scenario::from_json(&text).map_err(|source| CliError::Parse { file, source })
 }
 
-/// The simulation set-up of the run options; the queue order is `--queue` when given,
-/// else the scenario's, else first come first served.
+/// The run options as the core reads them: durations parsed, nothing decided. A value
+/// that is not a duration names its flag.
+pub fn sim_options(args: &cli::RunArgs) -> Result<SimOptions, CliError> {
+    let duration =
+        |flag, text: &Option<String>| text.as_deref().map(|t| duration_arg(flag, t)).transpose();
+    Ok(SimOptions {
+        horizon: duration("--horizon", &args.horizon)?,
+        warmup: duration("--warmup", &args.warmup)?,
+        seed: args.seed,
+        replications: args.replications,
+        start: args.start.clone(),
+        resolution: duration("--resolution", &args.resolution)?,
+        queue: args.queue.map(Discipline::from),
+        event_log: args.event_log.is_some(),
+    })
+}
+
+/// The simulation set-up of the run options for a scenario whose queue order is
+/// `scenario_queue`, by the core's rules ([`SimOptions::resolve`]: among them, the
+/// scenario's queue order wins over `--queue`).
 pub fn sim_config(
     args: &cli::RunArgs,
     scenario_queue: Option<Discipline>,
 ) -> Result<SimConfig, CliError> {
-    let horizon = duration_arg("--horizon", &args.horizon)?;
-    let warmup = duration_arg("--warmup", &args.warmup)?;
-    let resolution = duration_arg("--resolution", &args.resolution)?;
-    let start = args
-        .start
-        .as_deref()
-        .map(|text| parse_instant(text).map_err(arg_error("--start")))
-        .transpose()?;
-    if warmup.as_secs() > 0 && warmup >= horizon {
-        return Err(CliError::Arg {
-            flag: "--warmup",
-            message: format!("the warm-up ({warmup}) must be shorter than the horizon ({horizon})"),
-        });
-    }
-    if resolution.as_secs() < 60 {
-        return Err(CliError::Arg {
-            flag: "--resolution",
-            message: format!("the resolution must be at least 1m; got {resolution}"),
-        });
-    }
-    Ok(SimConfig {
-        start,
-        horizon,
-        warmup,
-        seed: args.seed,
-        replications: args.replications,
-        resolution,
-        discipline: args
-            .queue
-            .map(Discipline::from)
-            .or(scenario_queue)
-            .unwrap_or_default(),
-        event_log: args.event_log.is_some(),
-        ..SimConfig::default()
-    })
+    sim_options(args)?
+        .resolve(scenario_queue)
+        .map_err(CliError::Options)
 }
 
 /// A simulation error, naming the workflow file, or the option at fault.
 fn sim_error(file: &str) -> impl Fn(SimError) -> CliError + '_ {
     move |source| match source {
-        SimError::Horizon(_) => CliError::Arg {
-            flag: "--horizon",
-            message: source.to_string(),
-        },
+        SimError::Options(e) => CliError::Options(e),
         source => CliError::Sim {
             file: file.to_string(),
             source,
@@ -404,7 +393,7 @@ impl Drop for EventLog<'_> {
 }
 
 fn simulate_command(args: &cli::SimulateArgs) -> Result<Output, CliError> {
-    let mut cfg = sim_config(&args.run, None)?;
+    let options = sim_options(&args.run)?;
     let scenario = args
         .scenario
         .as_deref()
@@ -427,11 +416,7 @@ fn simulate_command(args: &cli::SimulateArgs) -> Result<Output, CliError> {
         }
         None => (w, None, None),
     };
-    if args.run.queue.is_none()
-        && let Some(q) = queue
-    {
-        cfg.discipline = q;
-    }
+    let cfg = options.resolve(queue).map_err(CliError::Options)?;
     let log = EventLog::create(args.run.event_log.as_deref())?;
     let result = {
         let mut bar = ProgressBar::new("simulating");
@@ -455,16 +440,12 @@ fn simulate_command(args: &cli::SimulateArgs) -> Result<Output, CliError> {
 }
 
 fn compare_command(args: &cli::CompareArgs) -> Result<Output, CliError> {
+    // The run's set-up; `compare` gives each scenario its own queue order, if it has one.
     let cfg = sim_config(&args.run, None)?;
-    let mut a = load_scenario(&args.a)?;
-    let mut b = load_scenario(&args.b)?;
+    let a = load_scenario(&args.a)?;
+    let b = load_scenario(&args.b)?;
     let w = load(&args.file)?;
     let file = args.file.display().to_string();
-    // An explicit --queue wins over the scenarios' own.
-    if let Some(q) = args.run.queue {
-        a.queue = Some(q.into());
-        b.queue = Some(q.into());
-    }
     // Apply each scenario here first so that an error names its file.
     for (path, s) in [(&args.a, &a), (&args.b, &b)] {
         s.apply(&w).map_err(|source| CliError::Scenario {

@@ -498,15 +498,8 @@ fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A route put on the calendar, for `flowdrill route --at`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RouteTiming {
-    /// When each step is entered and left at a typical pace; the start step is entered
-    /// at the arrival.
-    pub timeline: Vec<TimedStep>,
-    /// What each SLA rule that applies to the case says.
-    pub slas: Vec<RouteSla>,
-}
+/// A route put on the calendar, for `flowdrill route --at` (the core's).
+pub use flowdrill_core::analysis::route_at::RouteTiming;
 
 /// The calendar whose zone a route's times are shown in: the workflow's first calendar, or
 /// `None` (UTC) when it has none.
@@ -823,19 +816,14 @@ mod tests {
     /// The DESK route for a case, timed for an arrival on Friday 20 November 2026 at
     /// 16:30 in New York.
     fn timed(sentiment: &str) -> (Workflow, Assignment, Route, RouteTiming) {
-        use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
         let w = Workflow::from_json(DESK).unwrap();
         let case =
             flowdrill_core::analysis::route::parse_assignment(&w, [("sentiment", sentiment)])
                 .unwrap();
-        let route = flowdrill_core::analysis::route::route_from(&w, None, &case).unwrap();
         let at =
             flowdrill_core::time::business::parse_instant("2026-11-20T16:30:00-05:00").unwrap();
-        let timing = RouteTiming {
-            timeline: timeline(&w, &route, at, Pace::Typical).unwrap(),
-            slas: route_slas(&w, &route, &case, at).unwrap(),
-        };
-        (w, case, route, timing)
+        let r = flowdrill_core::analysis::route_at::route_at(&w, None, &case, at).unwrap();
+        (w, case, r.route, r.timing)
     }
 
     fn step(node: &str, lane: &str) -> Step {

@@ -7,8 +7,7 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
-use flowdrill_core::sim::stats::confidence_95;
-use flowdrill_core::sim::{Comparison, Dist, Estimate, LogRow, RepResult, SimResult};
+use flowdrill_core::sim::{Comparison, Dist, Estimate, LogRow, SimResult};
 use flowdrill_core::{Calendar, Workflow};
 
 use crate::render::{WIDTH, display_calendar, workflow_title, wrap};
@@ -146,55 +145,6 @@ fn number_ci(e: &Estimate) -> String {
     } else {
         number(e.mean)
     }
-}
-
-/// The mean over replications of a per-replication figure, with its 95% half-width.
-fn estimate(reps: &[RepResult], f: impl Fn(&RepResult) -> f64) -> Estimate {
-    let e = confidence_95(&reps.iter().map(f).collect::<Vec<_>>());
-    Estimate {
-        mean: e.mean,
-        half_width: e.half_width,
-    }
-}
-
-/// The mean over replications of a per-replication figure.
-fn mean_of(reps: &[RepResult], f: impl Fn(&RepResult) -> f64) -> f64 {
-    if reps.is_empty() {
-        0.0
-    } else {
-        reps.iter().map(f).sum::<f64>() / reps.len() as f64
-    }
-}
-
-/// Distributions of several replications as one: the mean is weighted by count, so are
-/// the quantiles (an approximation: they are averaged, not recomputed); the max is the
-/// largest. `None` when no replication has a value.
-pub fn pool(dists: &[Dist]) -> Option<Dist> {
-    let count: u64 = dists.iter().map(|d| d.count).sum();
-    if count == 0 {
-        return None;
-    }
-    let weighted = |f: fn(&Dist) -> f64| -> f64 {
-        dists
-            .iter()
-            .filter(|d| d.count > 0)
-            .map(|d| f(d) * d.count as f64)
-            .sum::<f64>()
-            / count as f64
-    };
-    Some(Dist {
-        count,
-        mean: weighted(|d| d.mean),
-        p50: weighted(|d| d.p50),
-        p90: weighted(|d| d.p90),
-        p95: weighted(|d| d.p95),
-        p99: weighted(|d| d.p99),
-        max: dists
-            .iter()
-            .filter(|d| d.count > 0)
-            .map(|d| d.max)
-            .fold(f64::NEG_INFINITY, f64::max),
-    })
 }
 
 /// `p50 3m  p90 10m  p95 14m  p99 25m  max 41m`.
@@ -441,76 +391,45 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
     out.push_str(&table(&head, &[]));
 
     // Cases.
+    let o = &r.overview;
     out.push_str("\nCases (mean per replication ± 95% half-width)\n");
-    let finished = estimate(reps, |x| x.finished as f64);
     let mut rows = vec![
-        vec![
-            "arrived".to_string(),
-            number_ci(&estimate(reps, |x| x.arrived as f64)),
-        ],
-        vec!["finished".to_string(), number_ci(&finished)],
-        vec![
-            "still open".to_string(),
-            number_ci(&estimate(reps, |x| x.open as f64)),
-        ],
+        vec!["arrived".to_string(), number_ci(&o.cases.arrived)],
+        vec!["finished".to_string(), number_ci(&o.cases.finished)],
+        vec!["still open".to_string(), number_ci(&o.cases.open)],
     ];
-    if reps.iter().any(|x| x.stuck > 0) {
-        rows.push(vec![
-            "stuck".to_string(),
-            number_ci(&estimate(reps, |x| x.stuck as f64)),
-        ]);
+    let stuck = o.cases.stuck.mean > 0.0;
+    if stuck {
+        rows.push(vec!["stuck".to_string(), number_ci(&o.cases.stuck)]);
     }
     out.push_str(&table(&rows, &[]));
 
     // SLA rules.
-    let rules: Vec<&str> = reps
-        .first()
-        .map(|x| x.slas.iter().map(|s| s.rule.as_str()).collect())
-        .unwrap_or_default();
-    for (i, rule) in rules.iter().enumerate() {
+    for sla in &o.slas {
         out.push('\n');
-        push_wrapped(&mut out, &rule_title(w, rule));
-        let att = r
-            .summary
-            .attainment
-            .iter()
-            .find(|(n, _)| n == rule)
-            .map(|(_, e)| *e)
-            .unwrap_or_else(|| estimate(reps, |x| x.slas.get(i).map_or(1.0, |s| s.attainment)));
-        let per = |f: fn(&flowdrill_core::sim::SlaStats) -> u64| {
-            number(mean_of(reps, |x| {
-                x.slas.get(i).map_or(0.0, |s| f(s) as f64)
-            }))
-        };
-        let mut rows = vec![
-            vec!["attainment".to_string(), pct_ci(&att)],
+        push_wrapped(&mut out, &rule_title(w, &sla.rule));
+        let rows = vec![
+            vec!["attainment".to_string(), pct_ci(&sla.attainment)],
             vec![
                 "per replication".to_string(),
                 format!(
                     "met {}  breached {}  pending {}",
-                    per(|s| s.met),
-                    per(|s| s.breached),
-                    per(|s| s.pending)
+                    number(sla.met.mean),
+                    number(sla.breached.mean),
+                    number(sla.pending.mean)
                 ),
             ],
+            vec![
+                "time to stop".to_string(),
+                sla.time_to_stop
+                    .map_or_else(|| "no clock stopped".to_string(), |d| quantiles_text(&d)),
+            ],
         ];
-        let dists: Vec<Dist> = reps
-            .iter()
-            .filter_map(|x| x.slas.get(i).map(|s| s.time_to_stop))
-            .collect();
-        rows.push(vec![
-            "time to stop".to_string(),
-            pool(&dists).map_or_else(|| "no clock stopped".to_string(), |d| quantiles_text(&d)),
-        ]);
         out.push_str(&table(&rows, &[]));
     }
 
     // Roles.
-    let roles: Vec<&str> = reps
-        .first()
-        .map(|x| x.roles.iter().map(|s| s.role.as_str()).collect())
-        .unwrap_or_default();
-    if !roles.is_empty() {
+    if !o.roles.is_empty() {
         out.push_str("\nRoles (mean per replication; utilisation and wait ± 95% half-width)\n");
         let mut rows = vec![
             [
@@ -526,52 +445,21 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
             .map(String::from)
             .to_vec(),
         ];
-        for (i, role) in roles.iter().enumerate() {
-            let stat = |x: &RepResult| x.roles.get(i).cloned();
-            let util = r
-                .summary
-                .utilisation
-                .iter()
-                .find(|(n, _)| n == role)
-                .map(|(_, e)| *e)
-                .unwrap_or_else(|| estimate(reps, |x| stat(x).map_or(0.0, |s| s.utilisation)));
-            let wait = r
-                .summary
-                .wait
-                .iter()
-                .find(|(n, _)| n == role)
-                .map(|(_, e)| *e)
-                .unwrap_or_else(|| estimate(reps, |x| stat(x).map_or(0.0, |s| s.wait.mean)));
-            let waits: Vec<Dist> = reps
-                .iter()
-                .filter_map(|x| stat(x).map(|s| s.wait))
-                .collect();
-            let staff = reps
-                .first()
-                .and_then(|x| x.roles.get(i))
-                .map_or(0, |s| s.staff);
-            let queue_max = reps
-                .iter()
-                .filter_map(|x| x.roles.get(i).map(|s| s.queue_max))
-                .fold(0.0, f64::max);
+        for role in &o.roles {
             rows.push(vec![
-                (*role).to_string(),
-                staff.to_string(),
-                pct_ci(&util),
-                if waits.iter().all(|d| d.count == 0) {
+                role.role.clone(),
+                role.staff.to_string(),
+                pct_ci(&role.utilisation),
+                if role.waits.is_none() {
                     "-".to_string()
                 } else {
-                    secs_ci(&wait)
+                    secs_ci(&role.wait)
                 },
-                pool(&waits).map_or_else(|| "-".to_string(), |d| human_secs(d.p90)),
-                format!(
-                    "{:.2}",
-                    mean_of(reps, |x| x.roles.get(i).map_or(0.0, |s| s.queue_mean))
-                ),
-                number(queue_max),
-                number(mean_of(reps, |x| {
-                    x.roles.get(i).map_or(0.0, |s| s.tasks as f64)
-                })),
+                role.waits
+                    .map_or_else(|| "-".to_string(), |d| human_secs(d.p90)),
+                format!("{:.2}", role.queue_mean),
+                number(role.queue_max),
+                number(role.tasks.mean),
             ]);
         }
         let right = [false, true, false, false, true, true, true, true];
@@ -579,7 +467,12 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
         let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         if widest > WIDTH {
             // Long role names are cut to keep the table within the width.
-            let longest = roles.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+            let longest = o
+                .roles
+                .iter()
+                .map(|r| r.role.chars().count())
+                .max()
+                .unwrap_or(0);
             let keep = longest.saturating_sub(widest - WIDTH).max(8);
             for row in rows.iter_mut().skip(1) {
                 row[0] = fit(&row[0], keep);
@@ -591,7 +484,7 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
 
     // Outcomes.
     out.push_str("\nOutcomes (mean cases per replication; share of arrivals)\n");
-    let arrived = mean_of(reps, |x| x.arrived as f64);
+    let arrived = o.cases.arrived.mean;
     let share = |n: f64| {
         if arrived > 0.0 {
             pct(n / arrived)
@@ -599,19 +492,14 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
             "-".to_string()
         }
     };
-    let names: Vec<&str> = reps
-        .first()
-        .map(|x| x.outcomes.iter().map(|(o, _)| o.as_str()).collect())
-        .unwrap_or_default();
     let mut rows = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let n = mean_of(reps, |x| x.outcomes.get(i).map_or(0.0, |(_, n)| *n as f64));
-        rows.push(vec![(*name).to_string(), number(n), share(n)]);
+    for (name, n) in &o.outcomes {
+        rows.push(vec![name.clone(), number(n.mean), share(n.mean)]);
     }
-    let open = mean_of(reps, |x| x.open as f64);
+    let open = o.cases.open.mean;
     rows.push(vec!["(still open)".into(), number(open), share(open)]);
-    if reps.iter().any(|x| x.stuck > 0) {
-        let stuck = mean_of(reps, |x| x.stuck as f64);
+    if stuck {
+        let stuck = o.cases.stuck.mean;
         rows.push(vec!["(stuck)".into(), number(stuck), share(stuck)]);
     }
     out.push_str(&table(&rows, &[false, true, true]));
@@ -620,8 +508,7 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
     out.push_str(
         "\nCycle time (arrival to end of finished cases; quantiles averaged over replications)\n",
     );
-    let cycle: Vec<Dist> = reps.iter().map(|x| x.cycle_time).collect();
-    match pool(&cycle) {
+    match o.cycle_time {
         Some(d) => {
             let rows = vec![
                 vec!["mean".to_string(), secs_ci(&r.summary.cycle_time)],
@@ -702,31 +589,23 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
     }
 
     // Breach heat maps.
-    for (i, rule) in rules.iter().enumerate() {
-        let mut by_hour = vec![0u64; 168];
-        for x in reps {
-            if let Some(s) = x.slas.get(i) {
-                for (h, n) in s.breaches_by_hour.iter().enumerate() {
-                    if let Some(b) = by_hour.get_mut(h) {
-                        *b += n;
-                    }
-                }
-            }
-        }
+    for sla in &o.slas {
+        let by_hour = &sla.breaches_by_hour;
         let total: u64 = by_hour.iter().sum();
         let max = by_hour.iter().copied().max().unwrap_or(0);
         out.push('\n');
         push_wrapped(
             &mut out,
             &format!(
-                "Breaches of {rule} by hour of arrival ({}, all replications; █ ≈ {max})",
+                "Breaches of {} by hour of arrival ({}, all replications; █ ≈ {max})",
+                sla.rule,
                 zone_name(cal)
             ),
         );
         if total == 0 {
             out.push_str("  none\n");
         } else {
-            out.push_str(&heat_map(&by_hour));
+            out.push_str(&heat_map(by_hour));
         }
     }
     out
@@ -1120,34 +999,6 @@ mod tests {
     }
 
     #[test]
-    fn pooled_distributions_weight_by_count() {
-        let a = Dist {
-            count: 1,
-            mean: 10.0,
-            p50: 10.0,
-            p90: 10.0,
-            p95: 10.0,
-            p99: 10.0,
-            max: 10.0,
-        };
-        let b = Dist {
-            count: 3,
-            mean: 30.0,
-            p50: 20.0,
-            p90: 40.0,
-            p95: 40.0,
-            p99: 40.0,
-            max: 50.0,
-        };
-        let p = pool(&[a, b, Dist::default()]).unwrap();
-        assert_eq!(p.count, 4);
-        assert_eq!(p.mean, 25.0);
-        assert_eq!(p.p50, 17.5);
-        assert_eq!(p.max, 50.0);
-        assert!(pool(&[Dist::default()]).is_none());
-    }
-
-    #[test]
     fn simulation_table_has_every_section() {
         let w = triage();
         let r = simulate(&w, &config(), &mut |_| true).unwrap();
@@ -1202,6 +1053,7 @@ mod tests {
         assert_eq!(v["replications"].as_array().map(Vec::len), Some(2));
         assert_eq!(v["config"]["seed"], 3);
         assert!(v["summary"]["attainment"].is_array());
+        assert!(v["overview"]["slas"][0]["met"]["total"].is_u64());
     }
 
     #[test]

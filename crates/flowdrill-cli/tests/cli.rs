@@ -873,7 +873,7 @@ fn simulate_with_a_bad_horizon_names_the_option() {
         ("3x", "error: --horizon: \"3x\" is not a duration"),
         (
             "0s",
-            "error: --horizon: the horizon must be between 1 minute and 10 years",
+            "error: --horizon: 0s is out of range; expected from 1m to 3660d",
         ),
     ] {
         let o = flowdrill(&s.0, &["simulate", TRIAGE, "--horizon", horizon]);
@@ -946,20 +946,94 @@ fn a_scenario_that_does_not_fit_names_its_file() {
 }
 
 #[test]
-fn a_scenario_queue_applies_unless_queue_is_given() {
+fn a_scenario_queue_wins_over_queue() {
     let s = Scratch::new("scenario-queue");
     s.file(
         "edf.json",
         r#"{"flowdrill-scenario":1,"name":"deadline first","queue":"earliest-deadline"}"#,
     );
-    let queue_of = |extra: &[&str]| {
-        let mut args = simulate_args(&["--scenario", "edf.json", "--format", "json"]);
+    s.file("plain.json", r#"{"flowdrill-scenario":1,"name":"plain"}"#);
+    let queue_of = |scenario: &str, extra: &[&str]| {
+        let mut args = simulate_args(&["--scenario", scenario, "--format", "json"]);
         args.extend_from_slice(extra);
         let o = flowdrill(&s.0, &args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
         v["config"]["discipline"].clone()
     };
-    assert_eq!(queue_of(&[]), "earliest-deadline");
-    assert_eq!(queue_of(&["--queue", "fifo"]), "fifo");
+    assert_eq!(queue_of("edf.json", &[]), "earliest-deadline");
+    // The scenario's own order wins over --queue ...
+    assert_eq!(
+        queue_of("edf.json", &["--queue", "fifo"]),
+        "earliest-deadline"
+    );
+    // ... and --queue is the order of a scenario that gives none.
+    assert_eq!(
+        queue_of("plain.json", &["--queue", "earliest-deadline"]),
+        "earliest-deadline"
+    );
+    assert_eq!(queue_of("plain.json", &[]), "fifo");
+
+    // compare: each scenario keeps its own order, so two disciplines can be compared
+    // under one --queue.
+    let o = flowdrill(
+        &s.0,
+        &[
+            "compare",
+            TRIAGE,
+            "plain.json",
+            "edf.json",
+            "--horizon",
+            "12h",
+            "--replications",
+            "2",
+            "--queue",
+            "fifo",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["a"]["config"]["discipline"], "fifo");
+    assert_eq!(v["b"]["config"]["discipline"], "earliest-deadline");
+}
+
+#[test]
+fn run_options_are_ruled_on_by_the_core_and_name_their_flag() {
+    let s = Scratch::new("option-rules");
+    for (args, expected) in [
+        (
+            &["--resolution", "30s"][..],
+            "error: --resolution: 30s is under a minute; expected at least 1m\n",
+        ),
+        (
+            &["--replications", "0"][..],
+            "error: --replications: 0 is out of range; expected 1 to 1000\n",
+        ),
+        (
+            &["--replications", "1001"][..],
+            "error: --replications: 1001 is out of range; expected 1 to 1000\n",
+        ),
+    ] {
+        let mut all = vec!["simulate", TRIAGE, "--horizon", "1h"];
+        all.extend_from_slice(args);
+        let o = flowdrill(&s.0, &all);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), expected, "{args:?}");
+        assert_eq!(stdout(&o), "");
+        assert_no_panic(&o);
+    }
+    // compare follows the same rules.
+    s.file("a.json", r#"{"flowdrill-scenario":1}"#);
+    let o = flowdrill(
+        &s.0,
+        &["compare", TRIAGE, "a.json", "a.json", "--resolution", "30s"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: --resolution: 30s is under a minute"),
+        "{}",
+        stderr(&o)
+    );
 }

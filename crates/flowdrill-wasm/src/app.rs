@@ -2,13 +2,13 @@
 
 use flowdrill_core::Duration;
 use flowdrill_core::analysis::route::{assignment_from_values, route_from};
+use flowdrill_core::analysis::route_at::{RouteAtError, route_at};
 use flowdrill_core::model::workflow::parse_calendar;
 #[cfg(feature = "app")]
 use flowdrill_core::sim::scenario::Scenario;
 #[cfg(feature = "app")]
 use flowdrill_core::sim::{Progress, SimOptions};
 use flowdrill_core::time::business::parse_instant;
-use flowdrill_core::time::timeline::{Pace, route_slas, timeline};
 #[cfg(feature = "app")]
 use js_sys::Function;
 use js_sys::Reflect;
@@ -100,14 +100,22 @@ pub struct Workflow {
     inner: flowdrill_core::Workflow,
 }
 
-/// What `route` returns: the path and, with a start time, the SLA picture.
+/// What `route` returns without a start time: the path alone (with one, the core's
+/// [`RouteAt`](flowdrill_core::analysis::route_at::RouteAt)).
 #[derive(Serialize)]
 struct RouteAnswer {
     route: flowdrill_core::Route,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timeline: Option<Vec<flowdrill_core::time::timeline::TimedStep>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    slas: Option<Vec<flowdrill_core::time::timeline::RouteSla>>,
+}
+
+/// A route error as JavaScript sees it; a case not decided yet says which decision needs
+/// which attribute, as data.
+fn route_error(e: &flowdrill_core::RouteError) -> JsValue {
+    let err = error("route", &e.to_string());
+    if let flowdrill_core::RouteError::MissingAttribute { decision, attr, .. } = e {
+        let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
+        let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
+    }
+    err
 }
 
 #[cfg(feature = "app")]
@@ -146,14 +154,48 @@ fn with_progress<T>(
 }
 
 #[cfg(feature = "app")]
-/// Run options, read like a file so that a misspelt field is an error, not ignored.
-fn options(value: Option<JsValue>) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
-    let opts: SimOptions = match json_of(value, "options")? {
+/// Why run options were refused.
+#[derive(Debug)]
+enum OptionsError {
+    /// They are not an options object (a misspelt field, a value of the wrong type).
+    Read(flowdrill_core::ParseError),
+    /// An option breaks the core's rule for it.
+    Rule(flowdrill_core::sim::SimOptionError),
+}
+
+#[cfg(feature = "app")]
+/// The run configuration of options written as JSON (`None`: no options) for a scenario
+/// whose queue order is `scenario_queue`: the options are read like a file, so that a
+/// misspelt field is an error rather than ignored, and the core decides the rest
+/// ([`SimOptions::resolve`]). The one reading of run options in this crate.
+fn sim_config(
+    options: Option<&str>,
+    scenario_queue: Option<flowdrill_core::sim::Discipline>,
+) -> Result<flowdrill_core::sim::SimConfig, OptionsError> {
+    let opts: SimOptions = match options {
         None => SimOptions::default(),
-        Some(text) => flowdrill_core::model::workflow::parse_json(&text)
-            .map_err(|e| relabel(&e, "options"))?,
+        Some(text) => {
+            flowdrill_core::model::workflow::parse_json(text).map_err(OptionsError::Read)?
+        }
     };
-    opts.config().map_err(|m| error("options", &m))
+    opts.resolve(scenario_queue).map_err(OptionsError::Rule)
+}
+
+#[cfg(feature = "app")]
+/// Run options from JavaScript: an `options` error names the option at fault in `path`.
+fn options(
+    value: Option<JsValue>,
+    scenario_queue: Option<flowdrill_core::sim::Discipline>,
+) -> Result<flowdrill_core::sim::SimConfig, JsValue> {
+    let text = json_of(value, "options")?;
+    sim_config(text.as_deref(), scenario_queue).map_err(|e| match e {
+        OptionsError::Read(e) => relabel(&e, "options"),
+        OptionsError::Rule(e) => {
+            let err = error("options", &e.to_string());
+            let _ = Reflect::set(&err, &"path".into(), &e.field().into());
+            err
+        }
+    })
 }
 
 #[cfg(feature = "app")]
@@ -242,31 +284,20 @@ impl Workflow {
         };
         let w = &self.inner;
         let case = assignment_from_values(w, &raw).map_err(|e| error("route", &e.to_string()))?;
-        let route = route_from(w, start.as_deref(), &case).map_err(|e| {
-            let err = error("route", &e.to_string());
-            // A case not decided yet: which decision needs which attribute, as data.
-            if let flowdrill_core::RouteError::MissingAttribute { decision, attr, .. } = &e {
-                let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
-                let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
+        match at {
+            None => {
+                let route = route_from(w, start.as_deref(), &case).map_err(|e| route_error(&e))?;
+                to_js(&RouteAnswer { route })
             }
-            err
-        })?;
-        let (timeline, slas) = match at {
-            None => (None, None),
             Some(at) => {
                 let t = parse_instant(&at).map_err(|m| error("route", &m))?;
-                let steps = timeline(w, &route, t, Pace::Typical)
-                    .map_err(|e| error("calendar", &e.to_string()))?;
-                let slas = route_slas(w, &route, &case, t)
-                    .map_err(|e| error("calendar", &e.to_string()))?;
-                (Some(steps), Some(slas))
+                let r = route_at(w, start.as_deref(), &case, t).map_err(|e| match e {
+                    RouteAtError::Route(e) => route_error(&e),
+                    RouteAtError::Timeline(e) => error("calendar", &e.to_string()),
+                })?;
+                to_js(&r)
             }
-        };
-        to_js(&RouteAnswer {
-            route,
-            timeline,
-            slas,
-        })
+        }
     }
 
     /// A layered drawing of the graph: node boxes and edge polylines.
@@ -291,14 +322,11 @@ impl Workflow {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
         on_progress: Option<Function>,
     ) -> Result<JsValue, JsValue> {
-        let cfg = self::options(options.map(JsValue::from))?;
         let (w, queue) = self::scenario(scenario.map(JsValue::from))?
             .apply(&self.inner)
             .map_err(|e| error("scenario", &e.to_string()))?;
-        let cfg = flowdrill_core::sim::SimConfig {
-            discipline: queue.unwrap_or(cfg.discipline),
-            ..cfg
-        };
+        // The scenario's queue order wins over the options' (the core's rule).
+        let cfg = self::options(options.map(JsValue::from), queue)?;
         let r = with_progress(on_progress, |hook| {
             flowdrill_core::sim::simulate(&w, &cfg, hook)
         })?;
@@ -318,7 +346,8 @@ impl Workflow {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(p: Progress) => boolean | void")]
         on_progress: Option<Function>,
     ) -> Result<JsValue, JsValue> {
-        let cfg = self::options(options.map(JsValue::from))?;
+        // `compare` gives each scenario its own queue order, if it has one.
+        let cfg = self::options(options.map(JsValue::from), None)?;
         let (a, b) = (
             scenario(a.map(JsValue::from))?,
             scenario(b.map(JsValue::from))?,
@@ -366,4 +395,51 @@ pub fn elapsed(calendar_json: &str, from: &str, to: &str) -> Result<String, JsVa
     let a = parse_instant(from).map_err(|m| error("calendar", &m))?;
     let b = parse_instant(to).map_err(|m| error("calendar", &m))?;
     Ok(cal.elapsed(a, b).to_string())
+}
+
+#[cfg(all(test, feature = "app"))]
+mod tests {
+    use super::*;
+    use flowdrill_core::sim::{Discipline, SimOptionError};
+
+    #[test]
+    fn no_options_are_the_cores_defaults() {
+        let cfg = sim_config(None, None).unwrap();
+        assert_eq!(cfg, SimOptions::default().resolve(None).unwrap());
+    }
+
+    #[test]
+    fn the_scenarios_queue_wins_over_the_options() {
+        let cfg = sim_config(
+            Some(r#"{"queue": "fifo"}"#),
+            Some(Discipline::EarliestDeadline),
+        );
+        assert_eq!(cfg.unwrap().discipline, Discipline::EarliestDeadline);
+        let cfg = sim_config(Some(r#"{"queue": "earliest-deadline"}"#), None);
+        assert_eq!(cfg.unwrap().discipline, Discipline::EarliestDeadline);
+    }
+
+    #[test]
+    fn a_short_resolution_is_refused_by_the_cores_rule() {
+        match sim_config(Some(r#"{"resolution": "30s"}"#), None) {
+            Err(OptionsError::Rule(e)) => {
+                assert_eq!(
+                    e,
+                    SimOptionError::Resolution {
+                        value: Duration::from_secs(30)
+                    }
+                );
+                assert_eq!(e.field(), "resolution");
+            }
+            other => panic!("expected a resolution error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_misspelt_option_is_a_read_error_at_its_path() {
+        match sim_config(Some(r#"{"horizon": "1h", "eventLog": true}"#), None) {
+            Err(OptionsError::Read(e)) => assert_eq!(e.path, "eventLog"),
+            other => panic!("expected a read error, got {other:?}"),
+        }
+    }
 }

@@ -112,11 +112,6 @@ function scenarioForm(doc: Doc, title: string, key: string, showQueue: boolean):
   };
 }
 
-function meanOf(values: number[]): number | null {
-  const ok = values.filter((v) => Number.isFinite(v));
-  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : null;
-}
-
 function estimateMap(list: NamedEstimate[]): Map<string, Estimate> {
   return new Map(list.map(([k, e]) => [k, e]));
 }
@@ -319,14 +314,11 @@ export function createSimulateView(ctx: ViewContext): View {
 
   function showResult(r: SimResult, ms: number): void {
     const doc = store.doc;
-    const reps = r.replications;
-    const arrived = reps.map((x) => x.arrived);
-    const att = estimateMap(r.summary.attainment);
-    const util = estimateMap(r.summary.utilisation);
-    const wait = estimateMap(r.summary.wait);
-    const rules = reps[0]?.slas.map((s) => s.rule) ?? [];
-    const roles = reps[0]?.roles.map((x) => x.role) ?? [];
-    const sum = (f: (x: (typeof reps)[number]) => number) => reps.reduce((a, x) => a + f(x), 0);
+    // Every figure across replications comes from the core (r.overview); only the
+    // per-replication arrivals are listed from the replications themselves.
+    const o = r.overview;
+    const arrived = r.replications.map((x) => x.arrived);
+    const rules = o.slas.map((s) => s.rule);
     const ruleName = (id: string) => (doc.slas ?? []).find((s) => s.id === id)?.name ?? id;
 
     // Cases.
@@ -337,18 +329,16 @@ export function createSimulateView(ctx: ViewContext): View {
         'tbody',
         null,
         h('tr', null, h('th', { scope: 'row' }, 'Arrived per replication'), h('td', { 'data-testid': 'arrived' }, arrived.join(', '))),
-        h('tr', null, h('th', { scope: 'row' }, 'Finished'), h('td', null, formatEstimate(r.summary.finished, 'count'))),
-        h('tr', null, h('th', { scope: 'row' }, 'Open at the horizon (mean)'), h('td', null, num(meanOf(reps.map((x) => x.open))))),
-        h('tr', null, h('th', { scope: 'row' }, 'Stuck'), h('td', null, String(sum((x) => x.stuck)))),
+        h('tr', null, h('th', { scope: 'row' }, 'Finished'), h('td', null, formatEstimate(o.cases.finished, 'count'))),
+        h('tr', null, h('th', { scope: 'row' }, 'Open at the horizon (mean)'), h('td', null, num(o.cases.open.mean))),
+        h('tr', null, h('th', { scope: 'row' }, 'Stuck (mean)'), h('td', null, num(o.cases.stuck.mean))),
         h('tr', null, h('th', { scope: 'row' }, 'Cycle time (mean)'), h('td', null, formatEstimate(r.summary.cycle_time, 'seconds'))),
       ),
     );
-    const outcomes = new Map<string, number>();
-    for (const x of reps) for (const [o, n] of x.outcomes) outcomes.set(o, (outcomes.get(o) ?? 0) + n);
     const outcomeList = h(
       'ul',
       { class: 'plain outcomes' },
-      ...[...outcomes.entries()].sort((a, b) => b[1] - a[1]).map(([o, n]) => h('li', null, h('span', null, o), h('span', { class: 'num' }, num(n / Math.max(1, reps.length))))),
+      ...[...o.outcomes].sort((a, b) => b[1].total - a[1].total).map(([name, n]) => h('li', null, h('span', null, name), h('span', { class: 'num' }, num(n.mean)))),
     );
 
     const slaTable = h(
@@ -358,18 +348,16 @@ export function createSimulateView(ctx: ViewContext): View {
       h(
         'tbody',
         null,
-        ...rules.map((rule) => {
-          const stats = reps.map((x) => x.slas.find((s) => s.rule === rule)!).filter(Boolean);
-          const q = (k: 'p50' | 'p90' | 'p95' | 'p99' | 'max') => formatSeconds(meanOf(stats.map((s) => s.time_to_stop[k])));
-          const e = att.get(rule);
+        ...o.slas.map((s) => {
+          const q = (k: 'p50' | 'p90' | 'p95' | 'p99' | 'max') => formatSeconds(s.time_to_stop?.[k]);
           return h(
             'tr',
-            { 'data-rule': rule },
-            h('th', { scope: 'row', title: ruleName(rule) }, rule),
-            h('td', { 'data-testid': `attainment-${rule}`, 'data-mean': e ? String(e.mean) : '' }, e ? formatEstimate(e, 'share') : '—'),
-            h('td', { class: 'num' }, num(sum((x) => x.slas.find((s) => s.rule === rule)?.met ?? 0))),
-            h('td', { class: 'num' }, num(sum((x) => x.slas.find((s) => s.rule === rule)?.breached ?? 0))),
-            h('td', { class: 'num' }, num(sum((x) => x.slas.find((s) => s.rule === rule)?.pending ?? 0))),
+            { 'data-rule': s.rule },
+            h('th', { scope: 'row', title: ruleName(s.rule) }, s.rule),
+            h('td', { 'data-testid': `attainment-${s.rule}`, 'data-mean': String(s.attainment.mean) }, formatEstimate(s.attainment, 'share')),
+            h('td', { class: 'num' }, num(s.met.total)),
+            h('td', { class: 'num' }, num(s.breached.total)),
+            h('td', { class: 'num' }, num(s.pending.total)),
             h('td', { class: 'num' }, q('p50')),
             h('td', { class: 'num' }, q('p90')),
             h('td', { class: 'num' }, q('p95')),
@@ -386,23 +374,20 @@ export function createSimulateView(ctx: ViewContext): View {
       h(
         'tbody',
         null,
-        ...roles.map((role) => {
-          const rs = reps.map((x) => x.roles.find((y) => y.role === role)!).filter(Boolean);
-          const u = util.get(role);
-          const w = wait.get(role);
-          return h(
+        ...o.roles.map((x) =>
+          h(
             'tr',
             null,
-            h('th', { scope: 'row' }, roleLabel(doc, role)),
-            h('td', { class: 'num' }, String(rs[0]?.staff ?? '')),
-            h('td', null, u ? formatEstimate(u, 'share') : '—'),
-            h('td', null, w ? formatEstimate(w, 'seconds') : '—'),
-            h('td', { class: 'num' }, num(meanOf(rs.map((x) => x.queue_mean)))),
-            h('td', { class: 'num' }, num(Math.max(0, ...rs.map((x) => x.queue_max)), 0)),
-            h('td', { class: 'num' }, num(sum((x) => x.roles.find((y) => y.role === role)?.tasks ?? 0))),
-            h('td', { class: 'num' }, num(sum((x) => x.roles.find((y) => y.role === role)?.notified ?? 0))),
-          );
-        }),
+            h('th', { scope: 'row' }, roleLabel(doc, x.role)),
+            h('td', { class: 'num' }, String(x.staff)),
+            h('td', null, formatEstimate(x.utilisation, 'share')),
+            h('td', null, formatEstimate(x.wait, 'seconds')),
+            h('td', { class: 'num' }, num(x.queue_mean)),
+            h('td', { class: 'num' }, num(x.queue_max, 0)),
+            h('td', { class: 'num' }, num(x.tasks.total)),
+            h('td', { class: 'num' }, num(x.notified.total)),
+          ),
+        ),
       ),
     );
 
@@ -410,37 +395,36 @@ export function createSimulateView(ctx: ViewContext): View {
     const attChart = barChart(
       'SLA attainment per rule (mean and 95 % interval)',
       rules,
-      [{ label: 'Attainment', values: rules.map((x) => att.get(x)?.mean ?? null), halfWidths: rules.map((x) => att.get(x)?.half_width ?? null), color: PALETTE[0]! }],
+      [{ label: 'Attainment', values: o.slas.map((s) => s.attainment.mean), halfWidths: o.slas.map((s) => s.attainment.half_width), color: PALETTE[0]! }],
       'share',
       'Share of clocks stopped within the target, per SLA rule.',
     );
     const qs = ['p50', 'p90', 'p95', 'p99', 'max'] as const;
     const qChart = quantileChart(
-      'Time to stop per rule (mean of replications)',
+      'Time to stop per rule (pooled over replications)',
       [...qs],
-      rules.map((rule, i) => ({
-        label: rule,
+      o.slas.map((s, i) => ({
+        label: s.rule,
         color: PALETTE[i % PALETTE.length]!,
-        values: qs.map((k) => meanOf(reps.map((x) => x.slas.find((s) => s.rule === rule)?.time_to_stop[k] ?? NaN))),
+        values: qs.map((k) => s.time_to_stop?.[k] ?? null),
       })),
       'Clock time from start to stop, quantiles, log scale.',
     );
     const startSec = Date.parse(r.start) / 1000;
-    // Roles whose queue builds up (a mean of at least half a task at some point), busiest first.
-    const peak = (role: string) => Math.max(0, ...reps.flatMap((x) => (x.roles.find((y) => y.role === role)?.queue_series ?? []).map((b) => b[1])));
-    const queued = roles.filter((role) => peak(role) >= 0.5).sort((a, b) => peak(b) - peak(a)).slice(0, 8);
-    const first = reps[0]?.roles.find((y) => y.role === queued[0]);
-    const times = (first?.queue_series ?? reps[0]?.roles[0]?.queue_series ?? []).map(([t]) => startSec + t * 3600);
-    const qSeries = queued.map((role, i) => ({
-      label: roleLabel(doc, role),
+    // Roles whose queue builds up (a mean of at least half a task in some bucket), busiest first.
+    const peak = (x: (typeof o.roles)[number]) => Math.max(0, ...x.queue_series.map((b) => b[1]));
+    const queued = o.roles.filter((x) => peak(x) >= 0.5).sort((a, b) => peak(b) - peak(a)).slice(0, 8);
+    const times = (queued[0]?.queue_series ?? o.roles[0]?.queue_series ?? []).map(([t]) => startSec + t * 3600);
+    const qSeries = queued.map((x, i) => ({
+      label: roleLabel(doc, x.role),
       color: PALETTE[i % PALETTE.length]!,
-      values: times.map((_, b) => meanOf(reps.map((x) => x.roles.find((y) => y.role === role)?.queue_series[b]?.[1] ?? NaN))),
+      values: times.map((_, b) => x.queue_series[b]?.[1] ?? null),
     }));
     const queueChart = timeChart('Queue length over time (mean of replications)', times, qSeries, r.zone, 'Mean number of tasks waiting per role per bucket.');
     const utilChart = barChart(
       'Utilisation per role (mean and 95 % interval)',
-      roles.map((x) => roleLabel(doc, x)),
-      [{ label: 'Utilisation', values: roles.map((x) => util.get(x)?.mean ?? null), halfWidths: roles.map((x) => util.get(x)?.half_width ?? null), color: PALETTE[2]! }],
+      o.roles.map((x) => roleLabel(doc, x.role)),
+      [{ label: 'Utilisation', values: o.roles.map((x) => x.utilisation.mean), halfWidths: o.roles.map((x) => x.utilisation.half_width), color: PALETTE[2]! }],
       'share',
       'Busy staff time over available staff time, per role.',
     );

@@ -86,6 +86,18 @@ describe('results', () => {
         for (const [, est] of r.summary.utilisation) expect(est.half_width).toEqual(expect.any(Number));
     });
 
+    test('the overview carries the figures across replications, computed by the core', () => {
+        const r = triage1.simulate({ horizon: '1d', replications: 2, seed: 3 }, undefined, undefined);
+        const o = r.overview;
+        expect(o.slas.map((s) => [s.rule, s.attainment])).toEqual(r.summary.attainment);
+        expect(o.roles.map((x) => [x.role, x.utilisation])).toEqual(r.summary.utilisation);
+        expect(o.cases.finished).toEqual(r.summary.finished);
+        const breached = r.replications.reduce((n, x) => n + x.slas[0].breached, 0);
+        expect(o.slas[0].breached.total).toBe(breached);
+        expect(o.slas[0].breaches_by_hour).toHaveLength(168);
+        for (const role of o.roles) expect(role.queue_series).toHaveLength(24);
+    });
+
     test('one replication has no confidence interval: half_width is null', () => {
         const r = triage1.simulate({ horizon: '1d', replications: 1 }, undefined, undefined);
         expect(r.summary.cycle_time.half_width).toBeNull();
@@ -181,6 +193,17 @@ describe('compare', () => {
     });
 });
 
+describe('queue order', () => {
+    test("a scenario's queue wins over the options' queue, which applies to scenarios without one", () => {
+        const opts = { horizon: '1h', replications: 1, queue: 'fifo' as const };
+        const edf: Scenario = { 'flowdrill-scenario': 1, queue: 'earliest-deadline' };
+        expect(triage1.simulate(opts, edf, undefined).config.discipline).toBe('earliest-deadline');
+        expect(triage1.simulate({ ...opts, queue: 'earliest-deadline' }, { 'flowdrill-scenario': 1 }, undefined).config.discipline).toBe('earliest-deadline');
+        const c = triage1.compare(opts, { 'flowdrill-scenario': 1 }, edf, undefined);
+        expect([c.a.config.discipline, c.b.config.discipline]).toEqual(['fifo', 'earliest-deadline']);
+    });
+});
+
 describe('errors', () => {
     const code = (f: () => unknown) => failure(thrown(f)).code;
 
@@ -191,6 +214,12 @@ describe('errors', () => {
         expect(code(() => triage1.simulate({ replications: 0 }, undefined, undefined))).toBe('options');
         expect(code(() => triage1.simulate({ start: 'soon' }, undefined, undefined))).toBe('options');
         expect(code(() => triage1.simulate({ seed: -1 }, undefined, undefined))).toBe('options');
+    });
+
+    test('an option that breaks its rule names it in path, with the core\'s message', () => {
+        const e = failure(thrown(() => triage1.simulate({ horizon: '1h', resolution: '30s' }, undefined, undefined)));
+        expect([e.code, e.path, e.message]).toEqual(['options', 'resolution', 'resolution: 30s is under a minute; expected at least 1m']);
+        expect(failure(thrown(() => triage1.simulate({ replications: 1001 }, undefined, undefined))).path).toBe('replications');
     });
 
     // Options are read like a file, so a misspelt field is an error rather than ignored.

@@ -39,10 +39,12 @@ use tables::{CArrivals, Tables};
 mod config;
 mod engine;
 mod results;
+mod summary;
 pub mod tables;
 
 pub use config::*;
 pub use results::*;
+pub use summary::*;
 
 /// The default start of a run: Monday 5 January 2026, midnight in the workflow's first
 /// calendar's zone (UTC without calendars).
@@ -65,9 +67,7 @@ pub fn simulate(
     if errors > 0 {
         return Err(SimError::Invalid(errors));
     }
-    if cfg.horizon.as_secs() < 60 || cfg.horizon.as_secs() > 10 * 366 * 86_400 {
-        return Err(SimError::Horizon(cfg.horizon));
-    }
+    cfg.check()?;
     let start = cfg.start.unwrap_or_else(|| default_start(w));
     let days = u32::try_from(cfg.horizon.as_secs().div_ceil(86_400)).unwrap_or(u32::MAX);
     let compiled = Compiled::new(w)?;
@@ -100,12 +100,14 @@ pub fn simulate(
         done: 1.0,
     });
     let summary = summarise(&reps);
+    let overview = overview(&reps);
     Ok(SimResult {
         start,
         zone: tz.name().to_string(),
         config: cfg.clone(),
         replications: reps,
         summary,
+        overview,
         log,
     })
 }
@@ -162,7 +164,8 @@ pub struct Comparison {
     pub difference: Summary95,
 }
 
-/// Runs two scenarios of a workflow with the same seeds and reports b − a.
+/// Runs two scenarios of a workflow with the same seeds and reports b − a. Each scenario's
+/// own `queue` wins over `cfg.discipline` ([`SimConfig::for_scenario`]).
 pub fn compare(
     w: &Workflow,
     a: &crate::sim::scenario::Scenario,
@@ -174,10 +177,7 @@ pub fn compare(
                half: f64,
                progress: &mut dyn FnMut(Progress) -> bool| {
         let (wf, queue) = s.apply(w)?;
-        let mut c = cfg.clone();
-        if let Some(q) = queue {
-            c.discipline = q;
-        }
+        let c = cfg.clone().for_scenario(queue);
         let mut inner = |p: Progress| {
             progress(Progress {
                 done: half + p.done / 2.0,

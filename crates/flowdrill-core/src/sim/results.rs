@@ -184,6 +184,9 @@ pub struct SimResult {
     pub replications: Vec<RepResult>,
     /// Headline figures with confidence intervals.
     pub summary: Summary95,
+    /// Every figure a report shows across the replications (cases, each SLA rule, each
+    /// role, outcomes, cycle time).
+    pub overview: super::summary::Overview,
     /// The event log of the first replication, if asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogRow>,
