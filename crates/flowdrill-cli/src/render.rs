@@ -845,6 +845,7 @@ mod tests {
             kind: "task",
             lane: lane.into(),
             via: None,
+            edges: Vec::new(),
             role: None,
         }
     }
