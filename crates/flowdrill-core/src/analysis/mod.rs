@@ -3,7 +3,8 @@
 //! Validation with precise locations ([`validate`]), sets of cases over the attribute
 //! domains ([`space`]), the fork/join structure ([`structure`]), the routes a case takes
 //! and the table of all routes ([`route`], a driver of the [`engine`](crate::engine)), SLA
-//! feasibility ([`feasibility`]) and the drawing of the graph ([`layout`]).
+//! feasibility ([`feasibility`]), the drawing of the graph ([`layout`]) and the words
+//! every front end shows for them ([`text`]).
 
 pub mod diagnostic;
 pub mod feasibility;
@@ -11,4 +12,5 @@ pub mod layout;
 pub mod route;
 pub mod space;
 pub mod structure;
+pub mod text;
 pub mod validate;
