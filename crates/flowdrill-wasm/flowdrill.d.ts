@@ -472,6 +472,13 @@ export interface Step {
     lane: string;
     /** The label of the edge taken into the node, if it has one. */
     via?: string;
+    /**
+     * The ids of the edges the case came into the node by, as `LaidEdge.id` and the
+     * designer name them (the edge's `id`, else `"from->to"`): left out at the start, one
+     * for most nodes, and at a join every edge into it the case took (one per branch).
+     * Together the steps' edges are the edges of the route.
+     */
+    edges?: string[];
     /** For a task, the role that does it. */
     role?: string;
 }
@@ -512,6 +519,10 @@ export interface RouteRow {
     share: number;
     /** One concrete case that takes the route. */
     example: Assignment;
+    /** The conditions in words: `"asker=media and sentiment in {negative, neutral}; or …"`, `"every case"`. */
+    conditions_text: string;
+    /** The path by node name, fork branches in brackets: `"In → Split → [Legal | Comms] → Out"`. */
+    path_text: string;
 }
 
 /** Every distinct route: the workflow as a decision table. */
@@ -596,6 +607,11 @@ export interface LaidEdge {
     points: [x: number, y: number][];
     /** The edge's label; `null` when it has none. */
     label: string | null;
+    /**
+     * What to write on the edge: its label, else `"otherwise"` or its condition in words,
+     * followed by its retry limit (`"no reply (≤ 3×)"`); `null` when there is nothing.
+     */
+    caption: string | null;
     /**
      * True when the edge runs against the flow (it closes a loop, enters a start, or loops
      * on one node): it leaves the top of its source and enters the bottom of its target.

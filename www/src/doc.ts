@@ -2,7 +2,7 @@
  * Pure edits of a workflow document (the JSON object as written in the file). Every
  * function returns a new document and leaves its argument alone.
  */
-import type { Doc, Edge, Guard, LooseNode, Value } from './types';
+import type { Doc, Edge, Layout, LooseNode, Value } from './types';
 
 export const NODE_KINDS = ['start', 'task', 'decision', 'fork', 'join', 'wait', 'notify', 'end'] as const;
 
@@ -233,51 +233,11 @@ export function idList(ids: unknown): string[] {
   return [];
 }
 
-function valueText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function conditionText(attr: string, c: unknown): string {
-  if (Array.isArray(c)) return `${attr} ∈ {${c.map(valueText).join(', ')}}`;
-  if (c && typeof c === 'object') {
-    return Object.entries(c as Record<string, unknown>)
-      .map(([op, v]) => {
-        switch (op) {
-          case '=':
-            return `${attr} = ${valueText(v)}`;
-          case '!=':
-            return `${attr} ≠ ${valueText(v)}`;
-          case 'in':
-            return `${attr} ∈ {${(Array.isArray(v) ? v : [v]).map(valueText).join(', ')}}`;
-          case 'not_in':
-            return `${attr} ∉ {${(Array.isArray(v) ? v : [v]).map(valueText).join(', ')}}`;
-          default:
-            return `${attr} ${op.replace('<=', '≤').replace('>=', '≥')} ${valueText(v)}`;
-        }
-      })
-      .join(' and ');
-  }
-  return `${attr} = ${valueText(c)}`;
-}
-
-/** A guard in words: `asker = media and sentiment ∈ {negative, neutral}`. */
-export function guardText(g: Guard | undefined): string {
-  if (!g || typeof g !== 'object') return '';
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(g as Record<string, unknown>)) {
-    if (k === 'all' && Array.isArray(v)) parts.push(v.map((x) => guardText(x as Guard)).join(' and '));
-    else if (k === 'any' && Array.isArray(v)) parts.push(`(${v.map((x) => guardText(x as Guard)).join(' or ')})`);
-    else if (k === 'not') parts.push(`not (${guardText(v as Guard)})`);
-    else parts.push(conditionText(k, v));
-  }
-  return parts.join(' and ');
-}
-
-/** What to write on an edge in the drawing: its label, else its guard, else `otherwise`. */
-export function edgeCaption(e: Edge): string {
-  let t = e.label ?? (e.otherwise ? 'otherwise' : guardText(e.when));
-  if (e.limit !== undefined) t = t ? `${t} (≤ ${e.limit}×)` : `≤ ${e.limit}×`;
-  return t;
+/** What to write on each edge of a drawing (`LaidEdge.caption`), by edge id. */
+export function edgeCaptions(layout: Pick<Layout, 'edges'> | null | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of layout?.edges ?? []) if (e.caption !== null) out.set(e.id, e.caption);
+  return out;
 }
 
 /** Parses text the user typed into a JSON field; `''` is `undefined`. */

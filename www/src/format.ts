@@ -62,8 +62,3 @@ export function formatEstimate(e: { mean: number; half_width: number | null }, u
   if (e.half_width === null || !Number.isFinite(e.half_width)) return `${m} ± ∞`;
   return `${m} ± ${formatValue(e.half_width, unit)}`;
 }
-
-/** Whether a difference's 95 % interval excludes zero. */
-export function significant(e: { mean: number; half_width: number | null }): boolean {
-  return e.half_width !== null && Number.isFinite(e.half_width) && Math.abs(e.mean) > e.half_width;
-}

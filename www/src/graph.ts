@@ -4,7 +4,7 @@
  * buttons and keys) and fit. The designer uses it to select; the route view in read-only
  * mode to light a route up.
  */
-import { edgeCaption, edgeId, idList, nodeLabel, roleLabel } from './doc';
+import { edgeId, idList, nodeLabel, roleLabel } from './doc';
 import { button, h, s, uid } from './dom';
 import { textWidth, truncate, wrap } from './text';
 import type { Doc, Edge, LaidNode, Layout, LooseNode, Selection } from './types';
@@ -402,7 +402,9 @@ export class GraphView {
       this.edgePoints.set(id, pts);
       const state =
         sel?.type === 'edge' && sel.id === id ? 'selected' : lit ? (lit.edges.has(id) ? 'lit' : 'dim') : 'normal';
-      edgeLayer.appendChild(this.edge(e, id, pts, state, problems, labelLayer));
+      // The core writes the caption; an edge it did not lay out shows its label, if any.
+      const caption = laidEdges.has(id) ? (laidEdges.get(id)?.caption ?? '') : (e.label ?? '');
+      edgeLayer.appendChild(this.edge(e, id, caption, pts, state, problems, labelLayer));
     }
 
     const nodeLayer = s('g', { class: 'nodes' });
@@ -428,13 +430,13 @@ export class GraphView {
   private edge(
     e: Edge,
     id: string,
+    caption: string,
     pts: Array<[number, number]>,
     state: string,
     problems: GraphInput['problems'],
     labels: SVGGElement,
   ): SVGGElement {
     const d = pts.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
-    const caption = edgeCaption(e);
     const classes = ['edge', state];
     if (problems?.errors.has(id)) classes.push('has-error');
     else if (problems?.warnings.has(id)) classes.push('has-warning');

@@ -1,7 +1,7 @@
 /** Loads the WebAssembly core once. */
 import init from '../pkg/flowdrill_wasm.js';
 
-export { Workflow, check, deadline, elapsed, version } from '../pkg/flowdrill_wasm.js';
+export { Workflow, check, deadline, elapsed, significant, version } from '../pkg/flowdrill_wasm.js';
 
 let ready: Promise<void> | undefined;
 

@@ -4,7 +4,8 @@
 //! Every function here is pure: it takes core results and returns the text to print.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use flowdrill_core::analysis::route::{Step, describe_case};
+use flowdrill_core::analysis::route::describe_case;
+use flowdrill_core::analysis::text::path_text;
 use flowdrill_core::time::clock::ClockState;
 use flowdrill_core::time::timeline::{LadderStep, RouteSla, TimedStep};
 use flowdrill_core::{
@@ -147,76 +148,6 @@ pub fn render_check(reports: &[FileReport]) -> String {
 /// The JSON output of `flowdrill check`: an array with one object per file.
 pub fn render_check_json(reports: &[FileReport]) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(reports).map(|s| s + "\n")
-}
-
-/// True when `lane` is inside `parent` (a branch of a fork, at any depth).
-fn lane_within(lane: &str, parent: &str) -> bool {
-    if parent.is_empty() {
-        !lane.is_empty()
-    } else {
-        lane.len() > parent.len()
-            && lane.starts_with(parent)
-            && lane.as_bytes()[parent.len()] == b'.'
-    }
-}
-
-/// The branch of `parent` that holds `lane` (`"1.2"` inside `"1"` for `"1.2.1"`).
-fn child_lane<'a>(lane: &'a str, parent: &str) -> &'a str {
-    let from = if parent.is_empty() {
-        0
-    } else {
-        parent.len() + 1
-    };
-    match lane.get(from..).and_then(|rest| rest.find('.')) {
-        Some(i) => &lane[..from + i],
-        None => lane,
-    }
-}
-
-fn path_in_lane(steps: &[&Step], lane: &str) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < steps.len() {
-        if !lane_within(&steps[i].lane, lane) {
-            parts.push(steps[i].node.clone());
-            i += 1;
-            continue;
-        }
-        // A run of steps in the branches of a fork: each branch in brackets, in turn.
-        let mut j = i;
-        while j < steps.len() && lane_within(&steps[j].lane, lane) {
-            j += 1;
-        }
-        let run = &steps[i..j];
-        let mut branches: Vec<&str> = Vec::new();
-        for s in run {
-            let b = child_lane(&s.lane, lane);
-            if !branches.contains(&b) {
-                branches.push(b);
-            }
-        }
-        let shown: Vec<String> = branches
-            .iter()
-            .map(|b| {
-                let inside: Vec<&Step> = run
-                    .iter()
-                    .copied()
-                    .filter(|s| s.lane == *b || lane_within(&s.lane, b))
-                    .collect();
-                path_in_lane(&inside, b)
-            })
-            .collect();
-        parts.push(format!("[{}]", shown.join(" | ")));
-        i = j;
-    }
-    parts.join(" → ")
-}
-
-/// The node ids of a route joined with ` → `; the branches of a fork are shown in
-/// brackets, separated by `|`: `in → split → [legal → sign | comms → draft] → merge → out`.
-pub fn path_text(steps: &[Step]) -> String {
-    let all: Vec<&Step> = steps.iter().collect();
-    path_in_lane(&all, "")
 }
 
 /// Wraps text at spaces to lines of at most `width` characters (a longer word gets a
@@ -826,17 +757,6 @@ mod tests {
         (w, case, r.route, r.timing)
     }
 
-    fn step(node: &str, lane: &str) -> Step {
-        Step {
-            node: node.into(),
-            name: node.into(),
-            kind: "task",
-            lane: lane.into(),
-            via: None,
-            role: None,
-        }
-    }
-
     fn gap() -> Diagnostic {
         let mut example = Assignment::new();
         example.insert("asker".into(), Value::from("competitor"));
@@ -948,55 +868,6 @@ mod tests {
             v[0]["diagnostics"][0]["severity"],
             Severity::Error.to_string()
         );
-    }
-
-    #[test]
-    fn path_is_ids_joined_with_arrows() {
-        let steps = [step("a", ""), step("b", ""), step("c", "")];
-        assert_eq!(path_text(&steps), "a → b → c");
-    }
-
-    #[test]
-    fn fork_branches_are_bracketed() {
-        let steps = [
-            step("in", ""),
-            step("split", ""),
-            step("legal", "1"),
-            step("sign", "1"),
-            step("comms", "2"),
-            step("merge", ""),
-            step("out", ""),
-        ];
-        assert_eq!(
-            path_text(&steps),
-            "in → split → [legal → sign | comms] → merge → out"
-        );
-    }
-
-    #[test]
-    fn nested_forks_nest_brackets() {
-        let steps = [
-            step("split", ""),
-            step("inner", "1"),
-            step("x", "1.1"),
-            step("y", "1.2"),
-            step("inner-join", "1"),
-            step("z", "2"),
-            step("merge", ""),
-        ];
-        assert_eq!(
-            path_text(&steps),
-            "split → [inner → [x | y] → inner-join | z] → merge"
-        );
-    }
-
-    #[test]
-    fn lane_ten_is_not_inside_lane_one() {
-        assert!(lane_within("1.2", "1"));
-        assert!(!lane_within("10", "1"));
-        assert!(!lane_within("1", "1"));
-        assert_eq!(child_lane("1.2.1", "1"), "1.2");
-        assert_eq!(child_lane("3.1", ""), "3");
     }
 
     #[test]

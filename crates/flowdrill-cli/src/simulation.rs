@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
+use flowdrill_core::analysis::text::significant;
 use flowdrill_core::sim::{Comparison, Dist, Estimate, LogRow, SimResult};
 use flowdrill_core::{Calendar, Workflow};
 
@@ -702,11 +703,6 @@ fn signed(k: Kind, x: f64) -> String {
     }
 }
 
-/// True when the 95% interval of a difference does not contain zero.
-pub fn significant(e: &Estimate) -> bool {
-    e.mean.is_finite() && e.half_width.is_finite() && e.mean.abs() > e.half_width
-}
-
 /// The text output of `flowdrill compare`: for each headline figure (attainment per SLA
 /// rule, utilisation and mean wait per role, mean cycle time, cases finished) the mean
 /// under A and under B, the paired difference B − A with its 95% half-width, and `*` when
@@ -745,7 +741,7 @@ pub fn render_comparison(w: &Workflow, c: &Comparison, labels: &RunLabels) -> St
     let mut any = false;
     let mut line =
         |rows: &mut Vec<Vec<String>>, label: String, k: Kind, a: f64, b: f64, d: &Estimate| {
-            let sig = significant(d);
+            let sig = significant(d.mean, d.half_width);
             any |= sig;
             let diff = if d.half_width.is_finite() {
                 let hw = match k {
@@ -1100,14 +1096,5 @@ mod tests {
             "a quarter more staff shows: {util}"
         );
         assert_fits(&text);
-    }
-
-    #[test]
-    fn significance_needs_an_interval_clear_of_zero() {
-        let e = |mean, half_width| Estimate { mean, half_width };
-        assert!(significant(&e(-0.2, 0.01)));
-        assert!(!significant(&e(0.01, 0.02)));
-        assert!(!significant(&e(0.0, 0.0)));
-        assert!(!significant(&e(0.3, f64::INFINITY)));
     }
 }

@@ -258,6 +258,9 @@ fn a_loop_on_one_node_is_reversed() {
     let e = &l.edges[1];
     assert!(e.reversed);
     assert_eq!(e.label.as_deref(), Some("again"));
+    assert_eq!(e.caption.as_deref(), Some("again (≤ 3×)"));
+    assert_eq!(l.edges[0].caption, None);
+    assert_eq!(l.edges[2].caption.as_deref(), Some("otherwise"));
     assert!(e.points.len() >= 2);
 }
 

@@ -137,6 +137,113 @@ fn retry_loops_run_to_their_limit_then_escalate() {
     );
 }
 
+/// The edges each step came in by, in order.
+fn step_edges(r: &flowdrill_core::Route) -> Vec<(&str, Vec<&str>)> {
+    r.steps
+        .iter()
+        .map(|s| {
+            (
+                s.node.as_str(),
+                s.edges.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_step_names_the_edges_it_came_in_by() {
+    let w = load(FULFIL);
+    let r = route(
+        &w,
+        &case(
+            &w,
+            &[
+                ("contract", "ok"),
+                ("profiles", "existing"),
+                ("reply", "second"),
+            ],
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        step_edges(&r),
+        [
+            ("signed", vec![]),
+            ("qa-check", vec!["signed->qa-check"]),
+            ("valid", vec!["qa-check->valid"]),
+            ("split", vec!["valid->split"]),
+            ("collect", vec!["split->collect"]),
+            ("which", vec!["split->which"]),
+            ("request", vec!["which->request"]),
+            ("answered", vec!["request->answered"]),
+            // A join names one edge per branch; an edge with an id is named by it.
+            ("merge", vec!["collect->merge", "late"]),
+            ("produce", vec!["merge->produce"]),
+            ("live", vec!["produce->live"]),
+        ]
+    );
+}
+
+#[test]
+fn a_retry_loop_names_its_edge_on_every_pass() {
+    let w = load(FULFIL);
+    let r = route(
+        &w,
+        &case(
+            &w,
+            &[
+                ("contract", "ok"),
+                ("profiles", "existing"),
+                ("reply", "never"),
+            ],
+        ),
+    )
+    .unwrap();
+    let again: Vec<(&str, Option<&str>)> = r
+        .steps
+        .iter()
+        .filter(|s| s.node == "request")
+        .map(|s| (s.edges[0].as_str(), s.via.as_deref()))
+        .collect();
+    assert_eq!(
+        again,
+        [
+            ("which->request", None),
+            ("answered->request", Some("follow up")),
+            ("answered->request", Some("follow up")),
+        ]
+    );
+    let last = r.steps.last().unwrap();
+    assert_eq!(
+        (last.node.as_str(), last.edges.as_slice()),
+        ("hold", &["escalate->hold".to_string()][..])
+    );
+}
+
+#[test]
+fn every_step_edge_is_an_edge_into_its_node() {
+    let w = load(FULFIL);
+    let edges: Vec<(String, String)> = w
+        .to_document()
+        .edges
+        .iter()
+        .map(|e| (e.display_id(), e.to.clone()))
+        .collect();
+    for row in route_table(&w).unwrap().rows {
+        for s in &row.route.steps {
+            for id in &s.edges {
+                assert!(
+                    edges.iter().any(|(e, to)| e == id && *to == s.node),
+                    "{id} is no edge into {}",
+                    s.node
+                );
+            }
+            let first = s.node == row.route.start && s.edges.is_empty();
+            assert!(first || !s.edges.is_empty(), "{} came by no edge", s.node);
+        }
+    }
+}
+
 #[test]
 fn route_errors_say_what_was_expected() {
     let w = load(FULFIL);

@@ -11,11 +11,12 @@ use flowdrill_core::sim::{Progress, SimOptions};
 use flowdrill_core::time::business::parse_instant;
 #[cfg(feature = "app")]
 use js_sys::Function;
-use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{error, json_of, parse_error, relabel, to_js};
+#[cfg(feature = "app")]
+use crate::RouteTableOut;
+use crate::{error, json_of, parse_error, relabel, route_error, to_js};
 
 // A layout is large (a 1,000-node drawing is 250 KB of JSON) and redrawn on every edit, so it
 // crosses as one array of numbers and one string, and a few lines of JavaScript build the
@@ -31,11 +32,12 @@ export function expand_layout(nums, text, lens) {
     }
     const edges = new Array(edgeCount);
     for (let i = 0; i < edgeCount; i++) {
-        const reversed = nums[n++] === 1, labelled = nums[n++] === 1, count = nums[n++];
+        const reversed = nums[n++] === 1, labelled = nums[n++] === 1, captioned = nums[n++] === 1, count = nums[n++];
         const points = new Array(count);
         for (let k = 0; k < count; k++, n += 2) points[k] = [nums[n], nums[n + 1]];
         const id = str(), from = str(), to = str();
-        edges[i] = { id, from, to, points, label: labelled ? str() : null, reversed };
+        const label = labelled ? str() : null;
+        edges[i] = { id, from, to, points, label, caption: captioned ? str() : null, reversed };
     }
     return { nodes, edges, width, height };
 }
@@ -56,7 +58,7 @@ struct Packed {
 impl Packed {
     fn layout(l: &flowdrill_core::analysis::layout::Layout) -> Packed {
         let mut p = Packed::default();
-        p.numbers.reserve(4 + 5 * l.nodes.len() + 8 * l.edges.len());
+        p.numbers.reserve(4 + 5 * l.nodes.len() + 9 * l.edges.len());
         p.numbers.extend([
             l.width,
             l.height,
@@ -73,6 +75,7 @@ impl Packed {
             p.numbers.extend([
                 f64::from(u8::from(e.reversed)),
                 f64::from(u8::from(e.label.is_some())),
+                f64::from(u8::from(e.caption.is_some())),
                 e.points.len() as f64,
             ]);
             p.numbers.extend(e.points.iter().flatten());
@@ -81,6 +84,9 @@ impl Packed {
             p.string(&e.to);
             if let Some(label) = &e.label {
                 p.string(label);
+            }
+            if let Some(caption) = &e.caption {
+                p.string(caption);
             }
         }
         p
@@ -105,17 +111,6 @@ pub struct Workflow {
 #[derive(Serialize)]
 struct RouteAnswer {
     route: flowdrill_core::Route,
-}
-
-/// A route error as JavaScript sees it; a case not decided yet says which decision needs
-/// which attribute, as data.
-fn route_error(e: &flowdrill_core::RouteError) -> JsValue {
-    let err = error("route", &e.to_string());
-    if let flowdrill_core::RouteError::MissingAttribute { decision, attr, .. } = e {
-        let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
-        let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
-    }
-    err
 }
 
 #[cfg(feature = "app")]
@@ -192,7 +187,7 @@ fn options(
         OptionsError::Read(e) => relabel(&e, "options"),
         OptionsError::Rule(e) => {
             let err = error("options", &e.to_string());
-            let _ = Reflect::set(&err, &"path".into(), &e.field().into());
+            let _ = js_sys::Reflect::set(&err, &"path".into(), &e.field().into());
             err
         }
     })
@@ -257,9 +252,8 @@ impl Workflow {
     /// Every distinct route as a decision table.
     #[wasm_bindgen(unchecked_return_type = "RouteTable")]
     pub fn routes(&self) -> Result<JsValue, JsValue> {
-        let table =
-            flowdrill_core::route_table(&self.inner).map_err(|e| error("route", &e.to_string()))?;
-        to_js(&table)
+        let table = flowdrill_core::route_table(&self.inner).map_err(|e| route_error(&e))?;
+        to_js(&RouteTableOut::of(&table))
     }
 
     /// The route of a case (`{sentiment: "negative", severity: 3}`), from `start` (needed
@@ -283,9 +277,10 @@ impl Workflow {
             })?,
         };
         let w = &self.inner;
-        let case = assignment_from_values(w, &raw).map_err(|e| error("route", &e.to_string()))?;
+        let case = assignment_from_values(w, &raw).map_err(|e| route_error(&e))?;
         match at {
             None => {
+                // A case not decided yet throws which decision needs which attribute, as data.
                 let route = route_from(w, start.as_deref(), &case).map_err(|e| route_error(&e))?;
                 to_js(&RouteAnswer { route })
             }
@@ -364,6 +359,29 @@ impl Workflow {
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
 pub fn check(text: &str) -> Result<JsValue, JsValue> {
     to_js(&flowdrill_core::check(text).diagnostics)
+}
+
+#[cfg(feature = "app")]
+/// Whether a difference `mean ± halfWidth` (a 95 % interval; `null` when the spread is
+/// unknown) is significant: the interval excludes zero.
+#[wasm_bindgen]
+pub fn significant(
+    mean: f64,
+    #[wasm_bindgen(js_name = halfWidth)] half_width: Option<f64>,
+) -> bool {
+    flowdrill_core::analysis::text::significant(mean, half_width.unwrap_or(f64::INFINITY))
+}
+
+/// A guard (`{"sentiment": ["negative", "neutral"]}`) in words, as every front end writes
+/// it: `sentiment in {negative, neutral}`.
+#[wasm_bindgen(js_name = guardText)]
+pub fn guard_text(
+    #[wasm_bindgen(unchecked_param_type = "Guard")] guard: JsValue,
+) -> Result<String, JsValue> {
+    let text = json_of(Some(guard), "schema")?.unwrap_or_default();
+    flowdrill_core::model::workflow::parse_json::<flowdrill_core::Guard>(&text)
+        .map(|g| g.to_string())
+        .map_err(|e| parse_error(&e))
 }
 
 fn calendar(json: &str) -> Result<flowdrill_core::Calendar, JsValue> {

@@ -6,8 +6,10 @@
 //!
 //! Errors reach JavaScript as real `Error` objects named `FlowdrillError`, with a stable
 //! `code` (`syntax`, `schema`, `version`, `route`, `calendar`, `options`, `scenario`,
-//! `simulation`, `cancelled`, `drill`) and, where known, `path`, `line` and `column`. Input errors are
-//! `Result`s; a panic (a bug) is reported on the console by a panic hook.
+//! `simulation`, `cancelled`, `drill`) and, where known, `path`, `line` and `column`; a
+//! `route` error of a case not decided yet carries the `decision` and the `attribute` it
+//! needs. Input errors are `Result`s; a panic (a bug) is reported on the console by a panic
+//! hook.
 //!
 //! Objects of the `Workflow` and `DrillSession` classes hold WebAssembly memory: call
 //! `free()` when done (or use `using` where supported).
@@ -20,6 +22,10 @@
 #![warn(missing_docs)]
 
 use flowdrill_core::ParseError;
+#[cfg(feature = "view")]
+use flowdrill_core::RouteError;
+#[cfg(feature = "app")]
+use flowdrill_core::{RouteTable, analysis::route::RouteRow, analysis::text::path_text_by};
 use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -63,6 +69,59 @@ fn parse_error(e: &ParseError) -> JsValue {
         let _ = Reflect::set(&err, &"column".into(), &(e.column as f64).into());
     }
     err
+}
+
+/// A route error; one that stops at a decision needing an attribute the case does not
+/// give carries `decision` and `attribute`, so that a caller can ask for it.
+#[cfg(feature = "view")]
+fn route_error(e: &RouteError) -> JsValue {
+    let err = error("route", &e.to_string());
+    if let RouteError::MissingAttribute { decision, attr, .. } = e {
+        let _ = Reflect::set(&err, &"decision".into(), &decision.as_str().into());
+        let _ = Reflect::set(&err, &"attribute".into(), &attr.as_str().into());
+    }
+    err
+}
+
+/// A route table row as JavaScript receives it: the row with its conditions and its path
+/// (by node name) in words.
+#[cfg(feature = "app")]
+#[derive(Serialize)]
+struct RouteRowOut<'a> {
+    #[serde(flatten)]
+    row: &'a RouteRow,
+    conditions_text: String,
+    path_text: String,
+}
+
+/// A route table as JavaScript receives it: every row in words too.
+#[cfg(feature = "app")]
+#[derive(Serialize)]
+struct RouteTableOut<'a> {
+    attributes: &'a [String],
+    rows: Vec<RouteRowOut<'a>>,
+    starts: &'a [String],
+    total_cases: u128,
+}
+
+#[cfg(feature = "app")]
+impl<'a> RouteTableOut<'a> {
+    fn of(t: &'a RouteTable) -> Self {
+        RouteTableOut {
+            attributes: &t.attributes,
+            rows: t
+                .rows
+                .iter()
+                .map(|row| RouteRowOut {
+                    row,
+                    conditions_text: row.conditions_text(),
+                    path_text: path_text_by(&row.route.steps, |s| &s.name),
+                })
+                .collect(),
+            starts: &t.starts,
+            total_cases: t.total_cases,
+        }
+    }
 }
 
 /// Hands a result to JavaScript as a plain object, by way of JSON text: one serialiser for

@@ -10,7 +10,7 @@ import {
   addNode,
   calendarIds,
   changeKind,
-  edgeCaption,
+  edgeCaptions,
   edgeId,
   fieldText,
   findEdge,
@@ -283,8 +283,9 @@ export function createDesignView(ctx: ViewContext): View {
     const nodes = h('optgroup', { label: 'Nodes' });
     for (const n of doc.nodes) nodes.appendChild(h('option', { value: `n:${n.id}` }, `${nodeLabel(n)} (${n.kind})`));
     const edges = h('optgroup', { label: 'Edges' });
+    const captions = edgeCaptions(store.layout());
     for (const e of doc.edges) {
-      const cap = edgeCaption(e);
+      const cap = captions.get(edgeId(e));
       edges.appendChild(h('option', { value: `e:${edgeId(e)}` }, `${e.from} → ${e.to}${cap ? ` · ${cap}` : ''}`));
     }
     selectionPicker.append(nodes, edges);
@@ -517,6 +518,7 @@ export function createDesignView(ctx: ViewContext): View {
     // Edges in and out.
     const out = doc.edges.filter((e) => e.from === id);
     const inc = doc.edges.filter((e) => e.to === id);
+    const captions = edgeCaptions(store.layout());
     const edgeList = (title: string, list: Edge[], dir: 'out' | 'in') =>
       h(
         'div',
@@ -529,7 +531,7 @@ export function createDesignView(ctx: ViewContext): View {
               null,
               ...list.map((e) => {
                 const other = dir === 'out' ? e.to : e.from;
-                const cap = edgeCaption(e);
+                const cap = captions.get(edgeId(e));
                 return h(
                   'li',
                   null,

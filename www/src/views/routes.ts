@@ -4,14 +4,13 @@
  * the outcome and, per SLA rule, the deadline, the escalation ladder and whether a typical
  * case meets it. Below, every route of the workflow as a decision table.
  */
-import { attributes, displayZone, edgeId, findNode, nodeLabel, roleLabel, startNodes } from '../doc';
+import { attributes, displayZone, findNode, nodeLabel, roleLabel, startNodes } from '../doc';
 import { button, field, h, replace, select, uid } from '../dom';
 import { pct } from '../format';
 import { GraphView } from '../graph';
-import { pathText, routeEdgeIds } from '../routeTrace';
 import type { StoreEvent } from '../state';
 import { formatInstant, localToRfc3339, toLocalInput, validZone } from '../time';
-import type { Assignment, Doc, RouteAnswer, RouteRow, RouteSla, RouteTable, Value } from '../types';
+import type { Assignment, Doc, RouteAnswer, RouteSla, RouteTable, Value } from '../types';
 import { errorInfo } from '../wasm';
 import type { View, ViewContext } from './view';
 
@@ -23,14 +22,6 @@ const STATE_TEXT: Record<string, string> = {
   running: 'Still running at the end of the route',
   paused: 'Paused at the end of the route',
 };
-
-/** A route table row's conditions in words. */
-export function conditionsText(row: Pick<RouteRow, 'conditions'>): string {
-  if (row.conditions.length === 0 || row.conditions.some((c) => c.length === 0)) return 'every case';
-  return row.conditions
-    .map((cube) => cube.map(([a, vs]) => (vs.length === 1 ? `${a}=${String(vs[0])}` : `${a} in {${vs.map(String).join(', ')}}`)).join(' and '))
-    .join('; or ');
-}
 
 function parseValue(raw: string, values: Value[]): Value {
   const hit = values.find((v) => String(v) === raw);
@@ -218,10 +209,7 @@ export function createRoutesView(ctx: ViewContext): View {
     }
     const r = answer.route;
     const litNodes = new Set(r.steps.map((s) => s.node));
-    const litEdges = routeEdgeIds(
-      doc.edges.map((e) => ({ id: edgeId(e), from: e.from, to: e.to, label: e.label })),
-      r.steps,
-    );
+    const litEdges = new Set(r.steps.flatMap((s) => s.edges ?? []));
     if (layout) {
       graph.render({ doc, layout, highlight: { nodes: litNodes, edges: litEdges } });
       graph.frame(litNodes);
@@ -371,7 +359,6 @@ export function createRoutesView(ctx: ViewContext): View {
       replace(tableBox, h('p', { class: 'error' }, tableError || 'No routes.'));
       return;
     }
-    const label = (id: string) => nodeLabel(findNode(doc, id), id);
     const body = h('tbody');
     t.rows.forEach((row, i) => {
       const show = button('Show', () => {
@@ -389,8 +376,8 @@ export function createRoutesView(ctx: ViewContext): View {
           'tr',
           null,
           h('td', { class: 'num' }, String(i + 1)),
-          h('td', null, conditionsText(row)),
-          h('td', { class: 'path' }, pathText(row.route.steps, label)),
+          h('td', null, row.conditions_text),
+          h('td', { class: 'path' }, row.path_text),
           h('td', null, row.route.outcome ?? h('span', { class: 'bad' }, `stuck at ${row.route.stuck_at ?? '?'}`)),
           h('td', { class: 'num' }, pct(row.share)),
           h('td', null, show),

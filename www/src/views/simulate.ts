@@ -10,11 +10,12 @@
 import { type BarSeries, type Chart, PALETTE, barChart, quantileChart, timeChart } from '../charts';
 import { displayZone, roleIds, roleLabel, startNodes } from '../doc';
 import { button, field, h, replace, select, uid } from '../dom';
-import { formatEstimate, formatSeconds, num, significant, type Unit } from '../format';
+import { formatEstimate, formatSeconds, num, type Unit } from '../format';
 import { SimError, SimRunner } from '../simClient';
 import type { SimOutcome } from '../simProtocol';
 import { localToRfc3339, validZone } from '../time';
 import type { Comparison, Doc, Estimate, NamedEstimate, Progress, RateArrivals, Scenario, SimOptions, SimResult } from '../types';
+import { significant } from '../wasm';
 import type { View, ViewContext } from './view';
 
 declare global {
@@ -480,7 +481,7 @@ export function createSimulateView(ctx: ViewContext): View {
         body.appendChild(h('tr', { class: 'group' }, h('th', { colspan: 5, scope: 'colgroup' }, r.group)));
       }
       lastGroup = r.group;
-      const sig = r.d ? significant(r.d) : false;
+      const sig = r.d ? significant(r.d.mean, r.d.half_width) : false;
       body.appendChild(
         h(
           'tr',

@@ -9,6 +9,7 @@
  */
 import { attributes, findNode, nodeLabel, roleLabel, startNodes } from '../doc';
 import { button, h, replace, uid } from '../dom';
+import { errorInfo } from '../errors';
 import { formatSeconds } from '../format';
 import type { Assignment, Doc, RouteAnswer, Value } from '../types';
 import { Workflow } from './core';
@@ -38,8 +39,6 @@ interface Question {
   text: string;
   choices: Array<{ value: Value | string; label: string; hint?: string }>;
 }
-
-const NEEDS = /decision "([^"]+)" needs attribute "([^"]+)"/;
 
 export function mountAssistant(ctx: ModeContext): Mounted {
   const { loaded, labels, lang } = ctx;
@@ -131,15 +130,10 @@ export function mountAssistant(ctx: ModeContext): Mounted {
     try {
       return { kind: 'done', answer: wf.route(caseOf(), start, at), at };
     } catch (e) {
-      const err = coreError(e);
-      // The core names the decision and the attribute it needs on the error; the message
-      // says the same in words for older builds.
-      const raw = (e && typeof e === 'object' ? e : {}) as { decision?: unknown; attribute?: unknown };
-      const m = err.code === 'route' ? NEEDS.exec(err.message) : null;
-      const attr = typeof raw.attribute === 'string' ? raw.attribute : m?.[2];
-      const decision = typeof raw.decision === 'string' ? raw.decision : m?.[1];
-      const a = attr ? attrs.get(attr) : undefined;
-      if (!attr || !decision || !a) return { kind: 'error', message: err.message };
+      // The core names the decision and the attribute it needs on the error.
+      const { code, message, decision, attribute: attr } = errorInfo(e);
+      const a = code === 'route' && attr ? attrs.get(attr) : undefined;
+      if (!attr || !decision || !a) return { kind: 'error', message };
       return {
         kind: 'ask',
         q: {

@@ -1,11 +1,12 @@
 /**
  * The widget's small WebAssembly module (`pkg/flowdrill_view.js`: load, lay out, route,
- * deadlines), loaded once per page, relative to this script wherever it is hosted. The
- * app's module and the drill's are only loaded by the simulate, edit and drill modes.
+ * deadlines, guards in words), loaded once per page, relative to this script wherever it
+ * is hosted. The app's module and the drill's are only loaded by the simulate, edit and
+ * drill modes.
  */
 import init from '../../pkg/flowdrill_view.js';
 
-export { Workflow, deadline } from '../../pkg/flowdrill_view.js';
+export { Workflow, deadline, guardText } from '../../pkg/flowdrill_view.js';
 
 let ready: Promise<void> | undefined;
 

@@ -2,11 +2,11 @@
  * `mode="view"`: the flowchart, laid out by the core, read-only with pan and zoom, and the
  * workflow's service levels (name, target, calendar, which cases) beside it.
  */
-import { edgeCaption, guardText, nodeLabel, roleLabel } from '../doc';
+import { edgeCaptions, edgeId, nodeLabel, roleLabel } from '../doc';
 import { h, uid } from '../dom';
 import { GraphView } from '../graph';
-import type { Diagnostic, Doc, Guard } from '../types';
-import { Workflow } from './core';
+import type { Diagnostic, Doc, Guard, Layout } from '../types';
+import { Workflow, guardText } from './core';
 import { fill } from './labels';
 import css from './view.css?inline';
 import { type ModeContext, type Mounted, coreError, readDoc, zoneOf } from './shared';
@@ -18,6 +18,15 @@ interface SlaInput {
   calendar?: unknown;
   when?: unknown;
   escalation?: unknown;
+}
+
+/** A guard in words, as the core writes it; `''` for one it cannot read. */
+function whenText(g: Guard): string {
+  try {
+    return guardText(g);
+  } catch {
+    return '';
+  }
 }
 
 /** The SLA rules of a document as the file writes them, for people. */
@@ -36,7 +45,7 @@ export function slaList(ctx: ModeContext, doc: Doc): HTMLElement {
     const calId = typeof r.calendar === 'string' ? r.calendar : null;
     const cal = calId ? doc.calendars?.[calId] : undefined;
     const calText = calId ? fill(labels.calendar, { calendar: `${cal?.name ?? calId}, ${zoneOf(doc, calId)}` }) : labels.aroundTheClock;
-    const when = r.when && typeof r.when === 'object' ? guardText(r.when as Guard) : '';
+    const when = r.when && typeof r.when === 'object' ? whenText(r.when as Guard) : '';
     const ladder = Array.isArray(r.escalation) ? (r.escalation as Array<Record<string, unknown>>) : [];
     const told = [...new Set(ladder.flatMap((m) => (typeof m.notify === 'string' ? [m.notify] : Array.isArray(m.notify) ? m.notify.filter((x): x is string => typeof x === 'string') : [])))];
     list.appendChild(
@@ -59,14 +68,15 @@ export function slaList(ctx: ModeContext, doc: Doc): HTMLElement {
 }
 
 /** The flowchart as text (for screen readers, and anyone who prefers a list): each step, who does it, where it goes. */
-function outline(ctx: ModeContext, doc: Doc): HTMLElement {
+function outline(ctx: ModeContext, doc: Doc, layout: Layout | null): HTMLElement {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const captions = edgeCaptions(layout);
   const items = doc.nodes.map((n) => {
     const outs = doc.edges.filter((e) => e.from === n.id);
     const role = n.kind === 'task' && typeof n.role === 'string' ? roleLabel(doc, n.role) : '';
     const question = n.kind === 'decision' && typeof n.question === 'string' ? n.question : '';
     const next = outs.map((e) => {
-      const caption = edgeCaption(e);
+      const caption = captions.get(edgeId(e));
       return `${caption ? `${caption} → ` : '→ '}${nodeLabel(byId.get(e.to), e.to)}`;
     });
     return h(
@@ -109,6 +119,12 @@ export function mountView(ctx: ModeContext): Mounted {
   } catch (e) {
     console.warn('flowdrill: validation failed', e);
   }
+  let layout: Layout | null = null;
+  try {
+    layout = wf.layout();
+  } catch (e) {
+    ctx.fail({ ...coreError(e), source: loaded.source });
+  }
   const name = typeof doc.name === 'string' && doc.name ? doc.name : wf.id;
   const graph = new GraphView({ label: fill(labels.chart, { name }), interactive: false });
   const headId = uid('fd-title');
@@ -124,16 +140,12 @@ export function mountView(ctx: ModeContext): Mounted {
     ),
     h('div', { class: 'fd-body' }, h('div', { class: 'fd-chart' }, graph.el, h('p', { class: 'fd-hint' }, labels.chartHint)), slaList(ctx, doc)),
     problemsNote(ctx, diagnostics),
-    outline(ctx, doc),
+    outline(ctx, doc, layout),
     typeof doc.description === 'string' && doc.description
       ? h('details', { class: 'fd-about' }, h('summary', null, labels.about), h('p', null, doc.description))
       : null,
   );
-  try {
-    graph.render({ doc, layout: wf.layout() });
-  } catch (e) {
-    ctx.fail({ ...coreError(e), source: loaded.source });
-  }
+  if (layout) graph.render({ doc, layout });
   ctx.validated(diagnostics);
   return {
     el,

@@ -2,7 +2,7 @@
 // Routes, SLA timing on a route, the decision table and the layout, through the package.
 
 import { afterAll, describe, expect, test } from 'vitest';
-import { Workflow } from '../../pkg/flowdrill_wasm.js';
+import { Workflow, guardText, significant } from '../../pkg/flowdrill_wasm.js';
 import type { FlowdrillError, RouteAnswer, RouteSla } from '../../pkg/flowdrill_wasm.js';
 import { repoFile, thrown } from './load';
 
@@ -26,6 +26,19 @@ describe('route', () => {
         expect(route.stuck_at).toBeUndefined();
         // Parallel branches are numbered lanes.
         expect(new Set(route.steps.map((s) => s.lane))).toEqual(new Set(['', '1', '2']));
+    });
+
+    test('each step names the edges it came in by, as the drawing names them', () => {
+        const { route } = triage.route(crisis);
+        const drawn = new Set(triage.layout().edges.map((e) => e.id));
+        expect(route.steps[0].edges).toBeUndefined();
+        for (const s of route.steps.slice(1)) {
+            expect(s.edges?.length).toBeGreaterThanOrEqual(1);
+            for (const id of s.edges ?? []) expect(drawn).toContain(id);
+        }
+        // The join names one edge per branch of its fork.
+        const join = route.steps.find((s) => s.kind === 'join');
+        expect(join?.edges).toHaveLength(2);
     });
 
     test('the start node may be named; null and undefined mean "not given"', () => {
@@ -124,6 +137,56 @@ describe('routes', () => {
         expect(share).toBeCloseTo(1, 9);
         expect(table.rows.reduce((s, r) => s + r.cases, 0)).toBe(table.total_cases);
     });
+
+    test('each row carries its conditions and its path in words', () => {
+        const w = Workflow.fromJson(JSON.stringify({
+            flowdrill: 1,
+            id: 'words',
+            roles: { dev: {} },
+            attributes: { kind: ['bug', 'idea', 'spam'] },
+            nodes: [
+                { id: 'in', kind: 'start', name: 'Post' },
+                { id: 'd', kind: 'decision', name: 'Which?' },
+                { id: 'split', kind: 'fork' },
+                { id: 'fix', kind: 'task', name: 'Fix it', role: 'dev' },
+                { id: 'tell', kind: 'notify', roles: 'dev' },
+                { id: 'merge', kind: 'join' },
+                { id: 'done', kind: 'end', outcome: 'done' },
+                { id: 'bin', kind: 'end', outcome: 'binned' },
+            ],
+            edges: [
+                { from: 'in', to: 'd' },
+                { from: 'd', to: 'split', when: { kind: ['bug', 'idea'] } },
+                { from: 'd', to: 'bin', otherwise: true },
+                { from: 'split', to: 'fix' },
+                { from: 'split', to: 'tell' },
+                { from: 'fix', to: 'merge' },
+                { from: 'tell', to: 'merge' },
+                { from: 'merge', to: 'done' },
+            ],
+        }));
+        expect(w.routes().rows.map((r) => [r.conditions_text, r.path_text])).toEqual([
+            ['kind in {bug, idea}', 'Post → Which? → split → [Fix it | tell] → merge → done'],
+            ['kind=spam', 'Post → Which? → bin'],
+        ]);
+        w.free();
+    });
+});
+
+describe('words', () => {
+    test('a guard in words, as the core writes it', () => {
+        expect(guardText({ sentiment: ['negative', 'neutral'] })).toBe('sentiment in {negative, neutral}');
+        expect(guardText({ all: [{ severity: { '>=': 3 } }, { not: { asker: 'troll' } }] })).toBe('severity >= 3 and not (asker = troll)');
+        const e = thrown(() => guardText(JSON.parse('{"severity": {"~": 3}}'))) as FlowdrillError;
+        expect(e.name).toBe('FlowdrillError');
+    });
+
+    test('a difference is significant when its interval excludes zero; an unknown spread never is', () => {
+        expect(significant(0.05, 0.01)).toBe(true);
+        expect(significant(-0.05, 0.01)).toBe(true);
+        expect(significant(0.05, 0.1)).toBe(false);
+        expect(significant(0.05, null)).toBe(false);
+    });
 });
 
 describe('layout', () => {
@@ -172,6 +235,8 @@ describe('layout', () => {
             ['🚦->fin-😀', '🚦', 'fin-😀', 'joie 😀'],
             ['ça', '🚦', 'fin-é', null],
         ]);
+        // What to write on each edge: its label, else its condition in words.
+        expect(layout.edges.map((e) => e.caption)).toEqual([null, 'joie 😀', 'tone = é']);
         expect(layout.nodes.map((n) => n.layer)).toEqual([0, 1, 2, 2]);
         w.free();
     });

@@ -4,9 +4,7 @@ import {
   addNode,
   attributes,
   changeKind,
-  edgeCaption,
   edgeId,
-  guardText,
   parseEffort,
   parseJsonField,
   removeNode,
@@ -103,15 +101,6 @@ describe('document edits', () => {
       { id: 'asker', label: 'Who', values: ['customer', 'troll'] },
       { id: 'severity', label: 'severity', values: [1, 2, 3] },
     ]);
-  });
-
-  it('puts guards into words', () => {
-    expect(guardText({ asker: 'media' })).toBe('asker = media');
-    expect(guardText({ sentiment: ['negative', 'neutral'] })).toBe('sentiment ∈ {negative, neutral}');
-    expect(guardText({ severity: { '>=': 3 } })).toBe('severity ≥ 3');
-    expect(guardText({ any: [{ a: 'x' }, { not: { b: 'y' } }] })).toBe('(a = x or not (b = y))');
-    expect(edgeCaption({ from: 'a', to: 'b', otherwise: true })).toBe('otherwise');
-    expect(edgeCaption({ from: 'a', to: 'b', label: 'retry', limit: 2 })).toBe('retry (≤ 2×)');
   });
 
   it('parses JSON and effort fields', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEstimate, formatSeconds, pct, significant } from '../../src/format';
+import { formatEstimate, formatSeconds, pct } from '../../src/format';
 import { truncate, wrap } from '../../src/text';
 
 describe('formatting', () => {
@@ -17,9 +17,6 @@ describe('formatting', () => {
     expect(pct(0.7396)).toBe('74.0 %');
     expect(formatEstimate({ mean: 0.74, half_width: 0.027 }, 'share')).toBe('74.0 % ± 2.7 %');
     expect(formatEstimate({ mean: 0.05, half_width: null }, 'share', true)).toBe('+5.0 % ± ∞');
-    expect(significant({ mean: 0.05, half_width: 0.01 })).toBe(true);
-    expect(significant({ mean: 0.05, half_width: 0.1 })).toBe(false);
-    expect(significant({ mean: 0.05, half_width: null })).toBe(false);
   });
 
   it('wraps and truncates labels', () => {

@@ -86,6 +86,9 @@ pub struct LaidEdge {
     pub points: Vec<[f64; 2]>,
     /// The edge's label, if it has one.
     pub label: Option<String>,
+    /// What to write on the edge: its label, else `otherwise` or its condition in words,
+    /// with its retry limit ([`edge_caption`](crate::analysis::text::edge_caption)).
+    pub caption: Option<String>,
     /// True when the edge runs against the flow (it closes a loop, or enters a start, or
     /// is a loop from a node to itself): it leaves the top of its source and enters the
     /// bottom of its target.
@@ -141,6 +144,7 @@ struct InEdge {
     to: usize,
     id: String,
     label: Option<String>,
+    caption: Option<String>,
 }
 
 /// The workflow reduced to what the layout needs.
@@ -191,6 +195,7 @@ impl Input {
                     to: resolve(b)?,
                     id: slot.edge.display_id(),
                     label: slot.edge.label.clone(),
+                    caption: crate::analysis::text::edge_caption(&slot.edge),
                 })
             })
             .collect();
@@ -979,6 +984,7 @@ fn draw(input: &Input, reversed: &[bool], g: &Layered, n: usize) -> Layout {
             to: input.ids.get(e.to).cloned().unwrap_or_default(),
             points,
             label: e.label.clone(),
+            caption: e.caption.clone(),
             reversed: r,
         });
     }

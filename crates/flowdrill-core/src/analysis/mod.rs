@@ -4,7 +4,8 @@
 //! domains ([`space`]), the fork/join structure ([`structure`]), the routes a case takes
 //! and the table of all routes ([`route`], a driver of the [`engine`](crate::engine)), a
 //! route put on the calendar with its SLAs ([`route_at`]), SLA feasibility
-//! ([`feasibility`]) and the drawing of the graph ([`layout`]).
+//! ([`feasibility`]), the drawing of the graph ([`layout`]) and the words every front end
+//! shows for them ([`text`]).
 
 pub mod diagnostic;
 pub mod feasibility;
@@ -13,4 +14,5 @@ pub mod route;
 pub mod route_at;
 pub mod space;
 pub mod structure;
+pub mod text;
 pub mod validate;

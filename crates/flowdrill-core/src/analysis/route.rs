@@ -96,6 +96,13 @@ pub struct Step {
     /// The label of the edge taken into the node, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+    /// The ids of the edges the case came into the node by, as the designer and the
+    /// drawing key edges ([`Edge::display_id`](crate::model::Edge::display_id): the edge's
+    /// `id`, else `from->to`): none at the start, one for most nodes, and at a join every
+    /// edge into it that the case has taken (one per branch of the fork), in file order.
+    /// Together the steps' edges are the edges of the route.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edges: Vec<String>,
     /// For a task, the role that does it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -382,6 +389,20 @@ impl<'w> Runner<'w> {
             kind: node.kind.name(),
             lane: t.lane.clone(),
             via: t.via.and_then(|e| self.w.edge(e).edge.label.clone()),
+            edges: match &node.kind {
+                NodeKind::Join => self
+                    .w
+                    .incoming(t.at)
+                    .into_iter()
+                    .filter(|(e, _, _)| case.taken.get(*e) > 0)
+                    .map(|(_, _, s)| s.edge.display_id())
+                    .collect(),
+                _ => t
+                    .via
+                    .map(|e| self.w.edge(e).edge.display_id())
+                    .into_iter()
+                    .collect(),
+            },
             role: match &node.kind {
                 NodeKind::Task { role, .. } => Some(role.clone()),
                 _ => None,
