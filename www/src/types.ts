@@ -55,7 +55,7 @@ export type {
   Scoreboard,
   StepView,
   SystemView,
-  Tally,
+  ScoreTally,
 } from '../pkg/flowdrill_drill.js';
 
 import type { Attribute, Value, WorkflowDocument } from '../pkg/flowdrill_wasm.js';

@@ -49,6 +49,8 @@ pub mod engine;
 pub mod model;
 pub mod sim;
 pub mod time;
+#[cfg(feature = "ts")]
+mod ts;
 mod util;
 
 pub use analysis::diagnostic::{Diagnostic, Location, Report, Severity};

@@ -109,7 +109,8 @@ pub struct Workflow {
 /// What `route` returns without a start time: the path alone (with one, the core's
 /// [`RouteAt`](flowdrill_core::analysis::route_at::RouteAt)).
 #[derive(Serialize)]
-struct RouteAnswer {
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "RoutePath"))]
+pub(crate) struct RouteAnswer {
     route: flowdrill_core::Route,
 }
 

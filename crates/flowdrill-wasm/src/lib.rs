@@ -30,6 +30,10 @@ use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// The declarations of the values that cross into JavaScript: generated from the Rust types
+// (`generated.d.ts`, see `types.rs`), and by hand for what cannot be generated.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_GENERATED: &'static str = include_str!("../generated.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("../flowdrill.d.ts");
 
@@ -87,6 +91,7 @@ fn route_error(e: &RouteError) -> JsValue {
 /// (by node name) in words.
 #[cfg(feature = "app")]
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "RouteRow"))]
 struct RouteRowOut<'a> {
     #[serde(flatten)]
     row: &'a RouteRow,
@@ -97,6 +102,7 @@ struct RouteRowOut<'a> {
 /// A route table as JavaScript receives it: every row in words too.
 #[cfg(feature = "app")]
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "RouteTable"))]
 struct RouteTableOut<'a> {
     attributes: &'a [String],
     rows: Vec<RouteRowOut<'a>>,
@@ -158,3 +164,5 @@ pub use app::*;
 mod drill;
 #[cfg(feature = "drill")]
 pub use drill::*;
+#[cfg(all(test, feature = "app", feature = "drill"))]
+mod types;

@@ -8,6 +8,7 @@ use crate::model::value::Assignment;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The workflow is wrong: cases can get stuck, loop forever or go the wrong way.
@@ -27,21 +28,27 @@ impl fmt::Display for Severity {
 
 /// Where a finding is: a JSON path and, when there is one, the node or edge.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// JSON path into the document, e.g. `edges[4].when`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub path: Option<String>,
     /// The node id concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub node: Option<String>,
     /// The edge concerned (its id, or `from->to`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub edge: Option<String>,
     /// 1-based line in the file, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub line: Option<usize>,
     /// 1-based column in the file, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub column: Option<usize>,
 }
 
@@ -88,10 +95,12 @@ impl fmt::Display for Location {
 
 /// One validation finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// A stable code such as `decision-gap`, for tools and for documentation.
+    #[cfg_attr(feature = "ts", ts(type = "DiagnosticCode"))]
     pub code: &'static str,
     /// What is wrong, in words.
     pub message: String,
@@ -99,6 +108,7 @@ pub struct Diagnostic {
     pub location: Location,
     /// A concrete case that shows the problem (decision gaps and overlaps).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub example: Option<Assignment>,
 }
 
@@ -145,6 +155,7 @@ impl fmt::Display for Diagnostic {
 
 /// All findings for one workflow, errors first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     /// The findings, errors first, then in the order found.
     pub diagnostics: Vec<Diagnostic>,

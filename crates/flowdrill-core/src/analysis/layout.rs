@@ -55,6 +55,7 @@ const PLACE_SWEEPS: usize = 8;
 
 /// A node's box in the drawing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LaidNode {
     /// The node id.
     pub id: String,
@@ -69,11 +70,13 @@ pub struct LaidNode {
     /// The layer (rank) the node is in.
     pub layer: usize,
     /// The node's kind as written in the file (`"task"`, `"decision"`, ...).
+    #[cfg_attr(feature = "ts", ts(type = "NodeKind"))]
     pub kind: &'static str,
 }
 
 /// An edge's polyline in the drawing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LaidEdge {
     /// The edge's id (`from->to` unless given).
     pub id: String,
@@ -97,6 +100,7 @@ pub struct LaidEdge {
 
 /// A drawing of the whole graph.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Layout {
     /// Node boxes, in file order.
     pub nodes: Vec<LaidNode>,

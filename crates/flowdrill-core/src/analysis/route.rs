@@ -84,17 +84,20 @@ pub enum RouteError {
 
 /// One node a case passes through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Step {
     /// The node id.
     pub node: String,
     /// The node's display name.
     pub name: String,
     /// The node kind.
+    #[cfg_attr(feature = "ts", ts(type = "NodeKind"))]
     pub kind: &'static str,
     /// Which parallel branch: `""` outside forks, `"1"`, `"2"`, nested `"1.2"`.
     pub lane: String,
     /// The label of the edge taken into the node, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub via: Option<String>,
     /// The ids of the edges the case came into the node by, as the designer and the
     /// drawing key edges ([`Edge::display_id`](crate::model::Edge::display_id): the edge's
@@ -102,14 +105,17 @@ pub struct Step {
     /// edge into it that the case has taken (one per branch of the fork), in file order.
     /// Together the steps' edges are the edges of the route.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub edges: Vec<String>,
     /// For a task, the role that does it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub role: Option<String>,
 }
 
 /// A notification sent on the way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Notification {
     /// The notify node.
     pub node: String,
@@ -117,11 +123,13 @@ pub struct Notification {
     pub roles: Vec<String>,
     /// The message.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub message: Option<String>,
 }
 
 /// The path of one case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Route {
     /// The start node.
     pub start: String,
@@ -135,6 +143,7 @@ pub struct Route {
     pub outcome: Option<String>,
     /// The decision where the case found no branch, if it got stuck.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub stuck_at: Option<String>,
 }
 
@@ -704,6 +713,7 @@ pub fn route_from(
 
 /// One row of the route table: a distinct route and the cases that take it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteRow {
     /// The route.
     pub route: Route,
@@ -753,6 +763,7 @@ impl RouteRow {
 /// Every distinct route through the workflow, with the attribute conditions that lead to
 /// each: the workflow as a decision table.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteTable {
     /// The attributes, in order.
     pub attributes: Vec<String>,

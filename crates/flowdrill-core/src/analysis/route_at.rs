@@ -15,6 +15,7 @@ use crate::time::timeline::{Pace, RouteSla, TimedStep, TimelineError, route_slas
 
 /// A route put on the calendar for an arrival instant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteTiming {
     /// When each step is entered and left at a typical pace; the start step is entered at
     /// the arrival.
@@ -26,6 +27,7 @@ pub struct RouteTiming {
 /// A case's route and its timing for an arrival instant. Serialized as one object:
 /// `{route, timeline, slas}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteAt {
     /// The route.
     pub route: Route,

@@ -12,6 +12,7 @@ use super::session::Session;
 
 /// A line of the report's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineRow {
     /// Drill time.
     pub at: DateTime<Utc>,
@@ -31,6 +32,7 @@ pub struct TimelineRow {
 
 /// A row of the improvement plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanRow {
     /// The objective concerned.
     pub objective: Option<String>,
@@ -44,6 +46,7 @@ pub struct PlanRow {
 
 /// The after-action report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AfterActionReport"))]
 pub struct AfterAction {
     /// The scenario's id.
     pub scenario: String,

@@ -57,6 +57,7 @@ pub const DRILL_VERSION: u32 = 1;
 
 /// A drill scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct DrillScenario {
     /// Must be 1.
@@ -66,9 +67,11 @@ pub struct DrillScenario {
     pub id: String,
     /// A name for the report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub name: Option<String>,
     /// What the drill is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// The workflow file drilled, relative to the scenario file.
     pub workflow: String,
@@ -90,6 +93,7 @@ pub struct DrillScenario {
 
 /// An objective of the exercise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// Its id, named by injects.
@@ -100,12 +104,14 @@ pub struct Objective {
 
 /// A post that arrives during the drill.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Inject {
     /// Its id; the case it becomes has the same id.
     pub id: String,
     /// Offset from the drill's start (master list only; a contingency's post has none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub at: Option<Duration>,
     /// The channel it arrives on (`twitter`, `brand-page`, `email`, ...).
     pub channel: String,
@@ -115,6 +121,7 @@ pub struct Inject {
     pub text: String,
     /// The start node it enters by (needed when the workflow has several).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub start: Option<String>,
     /// Its real attributes, hidden from participants.
     #[serde(default)]
@@ -124,11 +131,13 @@ pub struct Inject {
     pub expect: Vec<Expect>,
     /// The objective it tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub objective: Option<String>,
 }
 
 /// An action expected on a post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// The action (`route`, `notify`, `escalate`, `respond`, `let-stand`, ...).
@@ -136,6 +145,7 @@ pub struct Expect {
     /// Its target: a node for `route`, a role for `notify`/`escalate`, `public` or
     /// `private` for `respond`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub to: Option<String>,
     /// How long after publication it is due.
     pub within: Duration,
@@ -143,6 +153,7 @@ pub struct Expect {
 
 /// A post published when something expected did not happen in time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Contingency {
     /// Its id.
@@ -157,6 +168,7 @@ pub struct Contingency {
 
 /// An action on a post that a contingency watches for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Watch {
     /// The inject (case) watched.
@@ -165,11 +177,13 @@ pub struct Watch {
     pub action: ActionKind,
     /// Its target, as in [`Expect::to`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub to: Option<String>,
 }
 
 /// A change to the exercise itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum SystemInject {
     /// A role loses staff (announced to everyone).
@@ -204,9 +218,11 @@ pub enum SystemInject {
         truth: IndexMap<String, serde_json::Value>,
         /// The start node they enter by.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         start: Option<String>,
         /// The objective they test.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         objective: Option<String>,
     },
     /// A channel is down: replies in it are refused.
@@ -245,6 +261,7 @@ impl SystemInject {
 
 /// What a participant or the facilitator does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DrillActionKind"))]
 #[serde(rename_all = "kebab-case")]
 pub enum ActionKind {
     /// Facilitator: start the clock.

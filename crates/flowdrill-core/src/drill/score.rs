@@ -32,6 +32,7 @@ use crate::time::clock::ClockState;
 
 /// An exercise rating, after HSEEP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Rating {
     /// Performed without challenges.
     P,
@@ -69,6 +70,7 @@ impl Rating {
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Done right and in time.
@@ -81,6 +83,7 @@ pub enum Outcome {
 
 /// One scored point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DrillCheck"))]
 pub struct Check {
     /// The post.
     pub case: String,
@@ -102,6 +105,7 @@ pub struct Check {
 
 /// An objective's rating.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ObjectiveScore {
     /// Its id.
     pub id: String,
@@ -119,6 +123,7 @@ pub struct ObjectiveScore {
 
 /// Tallies for a participant or a role.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScoreTally"))]
 pub struct Tally {
     /// Actions taken.
     pub actions: usize,
@@ -134,6 +139,7 @@ pub struct Tally {
 
 /// One post's answer key and what happened to it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseScore {
     /// The post.
     pub id: String,
@@ -159,6 +165,7 @@ pub struct CaseScore {
 
 /// The score of a drill.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DrillScore"))]
 pub struct Score {
     /// Every check, post by post.
     pub checks: Vec<Check>,

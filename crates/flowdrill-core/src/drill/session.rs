@@ -41,6 +41,7 @@ const MAX_VISITS: usize = 500;
 
 /// Whether a reply is seen by everyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Visibility {
     /// In the channel, for everyone to see.
@@ -61,6 +62,7 @@ impl Visibility {
 
 /// One entry of the action log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DrillAction"))]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// Wall-clock instant it was done (RFC 3339; written with milliseconds, as
@@ -71,39 +73,50 @@ pub struct Action {
     pub by: String,
     /// The role they played.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub role: Option<String>,
     /// What they did.
     #[serde(rename = "do")]
     pub kind: ActionKind,
     /// The post (case) acted on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub case: Option<String>,
     /// `route`: the branch's target node; `escalate`: the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub to: Option<String>,
     /// `classify`: attribute values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "Record<string, Value>"))]
     pub attributes: Option<IndexMap<String, serde_json::Value>>,
     /// `tag`: the tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tags: Option<Vec<String>>,
     /// `notify`: the roles told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub roles: Option<Vec<String>>,
     /// `publish`/`skip`: the inject.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub inject: Option<String>,
     /// `speed`: the clock's new speed (1 to 60).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub speed: Option<u32>,
     /// `respond`: public or private.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub visibility: Option<Visibility>,
     /// `respond`: the reply; other actions: a note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub text: Option<String>,
     /// `respond`/`done`: the task finished, when the post waits at several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub step: Option<String>,
 }
 
@@ -158,6 +171,7 @@ pub enum DrillError {
 
 /// Where an inject (or contingency, or system inject) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum InjectStatus {
     /// Not yet published.
@@ -173,6 +187,7 @@ pub enum InjectStatus {
 
 /// The facilitator's clock: drill time as a function of wall time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DrillClock {
     /// Started and not ended.
     pub started: bool,
@@ -206,6 +221,7 @@ impl DrillClock {
 
 /// A line of the drill's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DrillEvent"))]
 pub struct Event {
     /// Drill time.
     pub at: DateTime<Utc>,
@@ -214,12 +230,15 @@ pub struct Event {
     pub kind: &'static str,
     /// The case concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub case: Option<String>,
     /// Who did it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub by: Option<String>,
     /// In which role.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub role: Option<String>,
     /// What happened, in words.
     pub text: String,
@@ -227,6 +246,7 @@ pub struct Event {
 
 /// A step a case took.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Visit {
     /// The node.
     pub node: String,
@@ -234,6 +254,7 @@ pub struct Visit {
     pub label: String,
     /// The role that works it (tasks).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub role: Option<String>,
     /// When the case entered it.
     pub enter: DateTime<Utc>,
@@ -241,11 +262,13 @@ pub struct Visit {
     pub leave: Option<DateTime<Utc>>,
     /// Who finished it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub by: Option<String>,
 }
 
 /// A routing decision someone made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecisionMade {
     /// The decision node.
     pub node: String,
@@ -263,6 +286,7 @@ pub struct DecisionMade {
 
 /// A participant's action on a case, as the score sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseAct {
     /// When (drill time).
     pub at: DateTime<Utc>,
@@ -278,6 +302,7 @@ pub struct CaseAct {
 
 /// An SLA clock of a case, as the drill view shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClockView {
     /// The rule.
     pub rule: String,
@@ -290,11 +315,13 @@ pub struct ClockView {
     /// Ladder milestones fired so far (`"50%"`, `"100%"`, ...).
     pub fired: Vec<String>,
     /// `ok`, `warning` (a milestone before the target fired) or `breached`.
+    #[cfg_attr(feature = "ts", ts(type = "\"ok\" | \"warning\" | \"breached\""))]
     pub level: &'static str,
 }
 
 /// A post in the drill: a case walking the workflow.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     /// Its id (the inject's, or `SURGE-N`).
     pub id: String,

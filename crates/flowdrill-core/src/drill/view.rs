@@ -11,6 +11,7 @@ use crate::model::NodeKind;
 
 /// A drill's state for the view.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DrillView {
     /// The scenario's id.
     pub scenario: String,
@@ -54,6 +55,7 @@ pub struct DrillView {
 
 /// An inject of the master list.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InjectView {
     /// Its id.
     pub id: String,
@@ -79,6 +81,7 @@ pub struct InjectView {
 
 /// A contingency.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContingencyView {
     /// Its id.
     pub id: String,
@@ -90,10 +93,12 @@ pub struct ContingencyView {
 
 /// A system inject.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SystemView {
     /// Its id.
     pub id: String,
     /// `staff-loss`, `surge` or `outage`.
+    #[cfg_attr(feature = "ts", ts(type = "\"staff-loss\" | \"surge\" | \"outage\""))]
     pub kind: &'static str,
     /// Its offset, as written.
     pub at: String,
@@ -105,6 +110,7 @@ pub struct SystemView {
 
 /// A channel that is down.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutageView {
     /// The channel.
     pub channel: String,
@@ -114,6 +120,7 @@ pub struct OutageView {
 
 /// An attribute participants can set.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttributeView {
     /// Its name.
     pub name: String,
@@ -123,6 +130,7 @@ pub struct AttributeView {
 
 /// A branch a participant can route to.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BranchView {
     /// The target node.
     pub to: String,
@@ -132,12 +140,14 @@ pub struct BranchView {
 
 /// Where a post waits and what would move it on.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StepView {
     /// The node.
     pub node: String,
     /// Its label (for a decision, the question).
     pub label: String,
     /// `decision`, `task`, `notify`, `wait`, ...
+    #[cfg_attr(feature = "ts", ts(type = "NodeKind"))]
     pub kind: &'static str,
     /// A task's role.
     pub role: Option<String>,
@@ -151,6 +161,7 @@ pub struct StepView {
 
 /// A post, as the inbox shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseView {
     /// Its id.
     pub id: String,
@@ -190,6 +201,7 @@ pub struct CaseView {
 
 /// The live scoreboard.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Scoreboard {
     /// Over every check so far.
     pub overall: Option<Rating>,

@@ -26,6 +26,7 @@ pub const MAX_ATTRIBUTE_VALUES: usize = 64;
 
 /// A whole workflow file as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "WorkflowDocument"))]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// The format version; must be [`FORMAT_VERSION`].
@@ -34,21 +35,27 @@ pub struct Document {
     pub id: String,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub name: Option<String>,
     /// The author's version of this workflow, e.g. `"2026-11"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub version: Option<String>,
     /// What the workflow is for, and where it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// Business calendars by id.
     #[serde(default, skip_serializing_if = "Keyed::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub calendars: Keyed<Calendar>,
     /// Roles (queues of people) by id.
     #[serde(default, skip_serializing_if = "Keyed::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub roles: Keyed<Role>,
     /// Case attributes by id, with their finite domains.
     #[serde(default, skip_serializing_if = "Keyed::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub attributes: Keyed<Attribute>,
     /// The steps of the workflow.
     #[serde(default)]
@@ -58,10 +65,12 @@ pub struct Document {
     pub edges: Vec<Edge>,
     /// Service-level rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub slas: Vec<SlaRule>,
     /// A joint table of attribute values for simulation (attributes it names are drawn
     /// together; the others independently from their own weights).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub mix: Vec<MixRow>,
 }
 
@@ -76,6 +85,7 @@ pub struct Document {
 ///
 /// Every row names the same attributes. A combination left out never occurs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct MixRow {
     /// The combination of values.
@@ -90,19 +100,23 @@ fn one() -> u32 {
 
 /// A role: a queue of people who do tasks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// Display name, e.g. "Digital Fulfilment Specialist".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub name: Option<String>,
     /// How many people work in the role (default 1).
     #[serde(default = "one")]
     pub staff: u32,
     /// The calendar the role works to; around the clock when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub calendar: Option<String>,
     /// The role a case escalates to (the role's manager).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub escalates_to: Option<String>,
 }
 
@@ -112,17 +126,21 @@ pub struct Role {
 /// `{"label": ..., "question": ..., "values": ["a", "b"], "weights": [3, 1]}` or with
 /// `"values": {"a": 3, "b": 1}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Attribute {
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub label: Option<String>,
     /// The question a person answers to set it, e.g. "Who is asking?".
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub question: Option<String>,
     /// The domain: all text or all numbers, no repeats, at most 64.
     pub values: Vec<Value>,
     /// Relative frequency of each value among cases (for simulation).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub weights: Option<Vec<f64>>,
 }
 
@@ -277,6 +295,7 @@ impl<'de> Deserialize<'de> for Attribute {
 
 /// How a decision picks among branches whose guards overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Matching {
     /// Branches must not overlap: an overlap is an error, like an ambiguous flowchart.
@@ -754,10 +773,12 @@ fn is_false(b: &bool) -> bool {
 
 /// A connection from one node to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Edge {
     /// Optional id; by default `from->to`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub id: Option<String>,
     /// The node the edge leaves.
     pub from: String,
@@ -765,16 +786,20 @@ pub struct Edge {
     pub to: String,
     /// The branch's label, e.g. "negative" or "no reply".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub label: Option<String>,
     /// The condition for taking this branch of a decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub when: Option<Guard>,
     /// This is the decision's fallback branch, taken when no other accepts.
     #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub otherwise: bool,
     /// The edge may be taken at most this many times per case (bounded retry loops);
     /// once used up the decision picks among its other branches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub limit: Option<u32>,
 }
 

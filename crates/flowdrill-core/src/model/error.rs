@@ -4,6 +4,7 @@ use std::fmt;
 
 /// What kind of problem stopped a document from being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ParseErrorKind {
     /// The text is not well-formed JSON.
@@ -28,6 +29,7 @@ impl ParseErrorKind {
 /// A document could not be read. Says where (a JSON path such as `nodes[4].effort`, and the
 /// line and column) and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ParseError {
     /// Syntax, schema or version.
     pub kind: ParseErrorKind,

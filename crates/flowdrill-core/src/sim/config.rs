@@ -8,6 +8,7 @@ use crate::model::duration::Duration;
 
 /// How a role's queue is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Discipline {
     /// First come, first served.
@@ -19,6 +20,7 @@ pub enum Discipline {
 
 /// Bounds that stop a runaway model.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Limits {
     /// Events per replication.
     pub max_events: u64,
@@ -43,6 +45,7 @@ impl Default for Limits {
 
 /// What to simulate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SimConfig {
     /// When the run starts (by default Monday 5 January 2026, midnight in the workflow's
     /// first calendar's zone).
@@ -91,6 +94,7 @@ impl Default for SimConfig {
 ///   "event_log": false }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(deny_unknown_fields)]
 pub struct SimOptions {
     /// How long arrivals come (default 7d; 1 minute to 3660 days).
@@ -118,6 +122,7 @@ pub struct SimOptions {
     pub queue: Option<Discipline>,
     /// Keep the first replication's event log.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub event_log: bool,
 }
 

@@ -150,6 +150,7 @@ fn summarise(reps: &[RepResult]) -> Summary95 {
 
 /// Two scenarios run on the same seeds, and their differences.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Comparison {
     /// The first scenario's name.
     pub a_name: String,

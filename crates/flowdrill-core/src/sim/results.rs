@@ -8,6 +8,7 @@ use super::stats::{Quantiles, Summary};
 
 /// Progress reported during a run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     /// The replication running (0-based).
     pub replication: u32,
@@ -19,6 +20,7 @@ pub struct Progress {
 
 /// A value's distribution in seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dist {
     /// How many values.
     pub count: u64,
@@ -50,6 +52,7 @@ pub(super) fn dist(q: &Quantiles, s: &Summary) -> Dist {
 
 /// One SLA rule's results in one replication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SlaStats {
     /// The rule.
     pub rule: String,
@@ -72,6 +75,7 @@ pub struct SlaStats {
 
 /// One role's results in one replication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoleStats {
     /// The role.
     pub role: String,
@@ -97,6 +101,7 @@ pub struct RoleStats {
 
 /// The results of one replication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RepResult {
     /// Cases that arrived after the warm-up.
     pub arrived: u64,
@@ -124,10 +129,13 @@ pub struct RepResult {
 
 /// A figure across replications: mean and 95 % confidence half-width.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Estimate {
     /// Mean over replications.
     pub mean: f64,
-    /// Half-width of the 95 % confidence interval (Student's t).
+    /// Half-width of the 95 % confidence interval (Student's t); infinite, written `null`,
+    /// with fewer than two replications.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub half_width: f64,
 }
 
@@ -143,6 +151,7 @@ impl Estimate {
 
 /// Headline figures across replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary95 {
     /// SLA attainment per rule.
     pub attainment: Vec<(String, Estimate)>,
@@ -158,6 +167,7 @@ pub struct Summary95 {
 
 /// One row of the event log (the columns process-mining tools import).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogRow {
     /// Case number.
     pub case_id: u64,
@@ -173,6 +183,7 @@ pub struct LogRow {
 
 /// The results of a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SimResult {
     /// When the run started.
     pub start: DateTime<Utc>,
@@ -189,5 +200,6 @@ pub struct SimResult {
     pub overview: super::summary::Overview,
     /// The event log of the first replication, if asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub log: Vec<LogRow>,
 }

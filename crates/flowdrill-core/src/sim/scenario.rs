@@ -32,6 +32,7 @@ pub const SCENARIO_VERSION: u32 = 1;
 
 /// What-if overrides.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Must be 1.
@@ -39,27 +40,35 @@ pub struct Scenario {
     pub version: u32,
     /// A name for reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub name: Option<String>,
     /// Staff per role.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub staff: IndexMap<String, u32>,
     /// Calendars added or replaced.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable, type = "Record<string, CalendarInput>"))]
     pub calendars: IndexMap<String, Calendar>,
     /// The calendar each named role works to (`"24/7"` for around the clock).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub role_calendars: IndexMap<String, String>,
     /// Arrivals replaced per start node.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub arrivals: IndexMap<String, Arrivals>,
     /// Multiplies every Poisson arrival rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub arrival_factor: Option<f64>,
     /// Attribute weights replaced: attribute → value → weight.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub mix: IndexMap<String, IndexMap<String, f64>>,
     /// Queue order for every role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub queue: Option<Discipline>,
 }
 

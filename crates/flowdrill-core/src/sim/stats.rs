@@ -40,6 +40,7 @@ fn level_of(level: f64) -> Option<f64> {
 /// Samples that are NaN, infinite or of magnitude above 1e300 are ignored; negative samples
 /// are fine. An empty summary has mean and variance 0 and no minimum or maximum.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     count: u64,
     mean: f64,
@@ -310,6 +311,7 @@ pub struct TimeWeighted {
 
 /// The time average and maximum of a level over a period.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeWeightedResult {
     /// The time-weighted mean level.
     pub mean: f64,
@@ -418,6 +420,7 @@ pub struct Series {
 
 /// One bucket of a [`Series`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SeriesPoint {
     /// The time the bucket starts.
     pub t: f64,
@@ -530,11 +533,13 @@ impl Series {
 
 /// A mean with the half-width of its 95% confidence interval: mean ± half_width.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Estimate {
     /// The mean of the samples, 0 when there are none.
     pub mean: f64,
     /// The half-width of the 95% confidence interval; `f64::INFINITY` with fewer than two
     /// samples (nothing is known about the spread; JSON writes it as `null`).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub half_width: f64,
     /// The number of samples used.
     pub n: u64,
@@ -594,6 +599,7 @@ pub fn t_975(df: u64) -> f64 {
 
 /// Steady-state waiting figures of an M/M/c queue.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErlangC {
     /// The probability that an arrival has to wait (Erlang's C formula).
     pub wait_probability: f64,

@@ -12,6 +12,7 @@ use super::results::{Dist, Estimate, RepResult};
 
 /// A count across replications.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tally {
     /// The sum over all replications.
     pub total: u64,
@@ -31,6 +32,7 @@ impl Tally {
 
 /// Cases across replications: means per replication with their 95 % half-widths.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseSummary {
     /// Cases that arrived after the warm-up.
     pub arrived: Estimate,
@@ -44,6 +46,7 @@ pub struct CaseSummary {
 
 /// One SLA rule across replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SlaSummary {
     /// The rule.
     pub rule: String,
@@ -65,6 +68,7 @@ pub struct SlaSummary {
 
 /// One role across replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoleSummary {
     /// The role.
     pub role: String,
@@ -91,6 +95,7 @@ pub struct RoleSummary {
 
 /// Everything a report of a run shows across its replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Overview {
     /// Cases.
     pub cases: CaseSummary,

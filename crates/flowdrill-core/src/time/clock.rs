@@ -224,6 +224,7 @@ pub fn met(used: Millis, target: Millis) -> bool {
 
 /// Where a clock is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClockState {
     /// The start point has not been reached.
@@ -425,6 +426,7 @@ pub enum CaseEvent<'a> {
 
 /// What a step changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "change", rename_all = "kebab-case")]
 pub enum ClockChange {
     /// The clock started.
@@ -460,6 +462,7 @@ pub enum ClockChange {
 
 /// One rung that fired, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fired {
     /// Its position in the rule's `escalation` list.
     pub index: usize,

@@ -31,6 +31,7 @@ use crate::time::calendar::string_serde;
 
 /// Where an SLA clock starts or stops.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ClockPoint {
     /// When the case enters the workflow.
@@ -68,35 +69,44 @@ fn is_end(p: &ClockPoint) -> bool {
 
 /// A service-level rule over the cases its guard selects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct SlaRule {
     /// Unique id of the rule.
     pub id: String,
     /// Display name, e.g. "Reply within one business hour".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub name: Option<String>,
     /// What the rule measures (e.g. "first-response", "resolution"); defaults to the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub metric: Option<String>,
     /// Which cases the rule applies to; all when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub when: Option<Guard>,
     /// When the clock starts (default: the case enters the workflow).
     #[serde(default = "default_start", skip_serializing_if = "is_start")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub start: ClockPoint,
     /// When the clock stops (default: the case ends).
     #[serde(default = "default_stop", skip_serializing_if = "is_end")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub stop: ClockPoint,
     /// Nodes during which the clock is paused (e.g. waiting on the customer).
     #[serde(default, skip_serializing_if = "Ids::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub pause: Ids,
     /// The time allowed between start and stop.
     pub target: Duration,
     /// The calendar whose open hours the clock counts; around the clock when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub calendar: Option<String>,
     /// What happens as the deadline nears and passes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub escalation: Vec<Milestone>,
 }
 
@@ -159,24 +169,30 @@ fn is_false(b: &bool) -> bool {
 
 /// One rung of an escalation ladder and what it does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// When it fires.
     pub at: MilestoneAt,
     /// Roles to notify.
     #[serde(default, skip_serializing_if = "Ids::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub notify: Ids,
     /// Notify the escalation target of the role that holds the case.
     #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub notify_manager: bool,
     /// Move the case to this role's queue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub reassign: Option<String>,
     /// Flag the case.
     #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub flag: bool,
     /// Raise the case's priority.
     #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub raise_priority: bool,
 }
 

@@ -63,6 +63,7 @@ pub enum TimelineError {
 
 /// When a step of a route is entered and left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimedStep {
     /// The node id.
     pub node: String,
@@ -200,6 +201,7 @@ pub fn wait_release(
 
 /// One rung of an escalation ladder on a route: when it would fire and who is told.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LadderStep {
     /// As written: `"75%"`, `"2d overdue"`.
     pub at: String,
@@ -213,6 +215,7 @@ pub struct LadderStep {
 
 /// What one SLA rule says about a case on its route.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteSla {
     /// The rule id.
     pub rule: String,
