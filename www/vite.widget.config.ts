@@ -56,14 +56,16 @@ function wasmAsFiles(): Plugin {
 /**
  * The types for developers: the hand-written `src/widget/flowdrill-widget.d.ts` next to the
  * script, importing the core's types (the document, routes, diagnostics, drill reports)
- * from `flowdrill-types.d.ts`, a copy of the bindings crate's declarations.
+ * from `flowdrill-types.d.ts`, the bindings crate's declarations (generated and hand-written).
  */
 function declarations(): Plugin {
   return {
     name: 'flowdrill-widget-declarations',
     generateBundle() {
       const widget = readFileSync(join(here, 'src', 'widget', 'flowdrill-widget.d.ts'), 'utf8');
-      const types = readFileSync(join(here, '..', 'crates', 'flowdrill-wasm', 'flowdrill.d.ts'), 'utf8');
+      const crate = join(here, '..', 'crates', 'flowdrill-wasm');
+      // The generated declarations and the hand-written rest, as in each module's .d.ts.
+      const types = ['generated.d.ts', 'flowdrill.d.ts'].map((f) => readFileSync(join(crate, f), 'utf8')).join('\n');
       this.emitFile({ type: 'asset', fileName: 'flowdrill-widget.d.ts', source: widget.replaceAll("'../../pkg/flowdrill_view.js'", "'./flowdrill-types.js'") });
       this.emitFile({ type: 'asset', fileName: 'flowdrill-types.d.ts', source: types });
       // The folder as a package: `npm install ./www/dist-widget`, then `import 'flowdrill-widget'`.

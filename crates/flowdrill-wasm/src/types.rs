@@ -1,8 +1,7 @@
 //! The TypeScript declarations of every value that crosses into JavaScript, generated from
 //! the Rust types ([`ts_rs::TS`], derived in the core behind its `ts` feature) into
 //! `generated.d.ts`. The test here fails when that file is stale; regenerate it with
-//! `FLOWDRILL_UPDATE_EXPECTED=1 cargo test -p flowdrill-wasm generated_types` (or
-//! `cargo xtask types`).
+//! `FLOWDRILL_UPDATE_EXPECTED=1 cargo test -p flowdrill-wasm generated_types`.
 
 use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
@@ -105,6 +104,6 @@ fn generated_types_are_current() {
         got == want,
         "crates/flowdrill-wasm/generated.d.ts is stale (the Rust types changed); regenerate it \
          with `FLOWDRILL_UPDATE_EXPECTED=1 cargo test -p flowdrill-wasm generated_types` \
-         (or `cargo xtask types`) and commit it"
+         and commit it"
     );
 }
