@@ -13,7 +13,7 @@
 //! case is taken; when none does, the `otherwise` branch. In an `exclusive` decision
 //! validation guarantees at most one guard accepts, so order does not matter there.
 
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use crate::analysis::space::{CaseSet, Space, TooComplex};
@@ -21,9 +21,8 @@ use crate::engine::compiled::{CompileError, Compiled};
 use crate::engine::{self, Choice, Driver, Stop, Token};
 use crate::model::NodeKind;
 use crate::model::value::{Assignment, Value, format_assignment};
-use crate::model::workflow::{EdgeSlot, Workflow};
+use crate::model::workflow::Workflow;
 use crate::time::clock::{AroundTheClock, OpenTime};
-use crate::util::dense::Tally;
 
 /// The most steps one case may take before it is stopped as a runaway.
 pub const MAX_STEPS: usize = engine::MAX_STEPS as usize;
@@ -497,19 +496,6 @@ pub fn parse_assignment<'a>(
     }
     check_assignment(w, &out)?;
     Ok(out)
-}
-
-/// The edges out of `node` in file order whose retry `limit` a case has not used up,
-/// given how often it has taken each edge.
-pub(crate) fn open_edges<'w>(
-    w: &'w Workflow,
-    node: NodeIndex,
-    taken: &Tally<EdgeIndex>,
-) -> Vec<(EdgeIndex, NodeIndex, &'w EdgeSlot)> {
-    w.outgoing(node)
-        .into_iter()
-        .filter(|(e, _, s)| s.edge.limit.is_none_or(|l| taken.get(*e) < l))
-        .collect()
 }
 
 /// Reads a case from JSON values (`{"sentiment": "negative", "severity": 3}`), checked like

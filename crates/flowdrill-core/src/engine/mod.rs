@@ -480,6 +480,22 @@ impl Compiled {
             .collect()
     }
 
+    /// The end a node leads straight to: its only way on is an end node.
+    pub fn end_after(&self, n: u32) -> Option<u32> {
+        match self.out_edges(n) {
+            [e] if matches!(self.kinds.get(e.to as usize), Some(CKind::End(_))) => Some(e.to),
+            _ => None,
+        }
+    }
+
+    /// The decision a node leads straight to: its only way on is a decision.
+    pub fn decision_after(&self, n: u32) -> Option<u32> {
+        match self.out_edges(n) {
+            [e] if matches!(self.kinds.get(e.to as usize), Some(CKind::Decision)) => Some(e.to),
+            _ => None,
+        }
+    }
+
     /// The SLA rules that apply to a known case.
     pub fn rules_for<'a>(&'a self, values: &'a [u8]) -> impl Iterator<Item = u16> + 'a {
         self.slas.iter().enumerate().filter_map(move |(r, sla)| {
