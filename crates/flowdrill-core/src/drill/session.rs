@@ -423,6 +423,14 @@ impl Case {
             .collect()
     }
 
+    /// Each SLA clock's rule and where the clock is.
+    pub fn clocks_summary(&self) -> Vec<(String, ClockState)> {
+        self.clocks
+            .iter()
+            .map(|c| (c.rule().id.clone(), c.state()))
+            .collect()
+    }
+
     /// True once it has ended.
     pub fn is_closed(&self) -> bool {
         self.ended.is_some()
