@@ -175,7 +175,7 @@ fn drill_follows_the_answer_key(name: &str, w: &Workflow, c: &Compiled, row: &Ro
             }
             NodeKind::Notify { roles, .. } => {
                 let mut a = Action::new(at, "p", ActionKind::Notify);
-                a.roles = Some(roles.iter().cloned().collect());
+                a.roles = Some(roles.to_vec());
                 a
             }
             NodeKind::Decision { .. } => {
