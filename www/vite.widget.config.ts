@@ -7,8 +7,8 @@
 //
 //   <script type="module" src="/any/path/flowdrill-widget.js"></script>
 //
-// The view and assistant modes load the entry, `flowdrill_view_bg-*.wasm` and their own
-// small chunks (the flowchart's drawing code for `view`, the questions for `assistant`);
+// The view and assistant modes load the entry, their own small module
+// (`flowdrill_view_bg-*.wasm`, `flowdrill_assist_bg-*.wasm`) and their own small chunks (the flowchart's drawing code for `view`, the questions for `assistant`);
 // the simulate, drill and edit modes fetch the app's views, its module and the drill
 // module on first use. Styles live in the shadow root (imported with `?inline`): the build emits no
 // stylesheet for the page. `flowdrill-widget.d.ts` and `flowdrill-types.d.ts` are the types.

@@ -14,15 +14,16 @@
 //! Objects of the `Workflow` and `DrillSession` classes hold WebAssembly memory: call
 //! `free()` when done (or use `using` where supported).
 //!
-//! The crate is built once per feature: `app` (the `Workflow` class, calendars, the
-//! simulator) and `drill` (the `DrillSession` class), so that a page loads the drill code
-//! only when it runs a drill.
+//! The crate is built once per group of features: `app` (the `Workflow` class, calendars,
+//! the simulator), `drill` (the `DrillSession` class), and the widget's two small modules,
+//! `view` (load, check, lay out) and `assist` (load, check, route at an instant, deadlines),
+//! so that a page loads only the code its widgets use.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 use flowdrill_core::ParseError;
-#[cfg(feature = "view")]
+#[cfg(feature = "assist")]
 use flowdrill_core::RouteError;
 #[cfg(feature = "app")]
 use flowdrill_core::{RouteTable, analysis::route::RouteRow, analysis::text::path_text_by};
@@ -77,7 +78,7 @@ fn parse_error(e: &ParseError) -> JsValue {
 
 /// A route error; one that stops at a decision needing an attribute the case does not
 /// give carries `decision` and `attribute`, so that a caller can ask for it.
-#[cfg(feature = "view")]
+#[cfg(feature = "assist")]
 fn route_error(e: &RouteError) -> JsValue {
     let err = error("route", &e.to_string());
     if let RouteError::MissingAttribute { decision, attr, .. } = e {
@@ -150,16 +151,25 @@ fn json_of(value: Option<JsValue>, code: &str) -> Result<Option<String>, JsValue
 }
 
 /// A parse error re-labelled with the code of what was being read, keeping its location.
+#[cfg(any(feature = "assist", feature = "drill"))]
 fn relabel(e: &ParseError, code: &str) -> JsValue {
     let err = parse_error(e);
     let _ = Reflect::set(&err, &"code".into(), &code.into());
     err
 }
 
-#[cfg(feature = "view")]
+#[cfg(feature = "workflow")]
 mod app;
-#[cfg(feature = "view")]
+#[cfg(feature = "workflow")]
 pub use app::*;
+#[cfg(feature = "assist")]
+mod assist;
+#[cfg(feature = "assist")]
+pub use assist::*;
+#[cfg(feature = "view")]
+mod view;
+#[cfg(feature = "view")]
+pub use view::*;
 #[cfg(feature = "drill")]
 mod drill;
 #[cfg(feature = "drill")]

@@ -17,7 +17,7 @@ use flowdrill_core::sim::{Comparison, Progress, SimOptions, SimResult};
 use ts_rs::{Config, TS, TypeVisitor};
 
 use crate::RouteTableOut;
-use crate::app::RouteAnswer;
+use crate::assist::RouteAnswer;
 
 /// Collects the declarations of a type and of everything it refers to, by TypeScript name.
 struct Collect<'c> {

@@ -12,7 +12,7 @@ import { button, h, replace, uid } from '../dom';
 import { errorInfo } from '../errors';
 import { formatSeconds } from '../format';
 import type { Assignment, Doc, RouteAnswer, Value } from '../types';
-import { Workflow } from './core';
+import { AssistWorkflow as Workflow } from './core';
 import css from './assistant.css?inline';
 import { fill } from './labels';
 import { type ModeContext, type Mounted, coreError, readDoc, instantText, nowIso, valueText, zoneOf } from './shared';

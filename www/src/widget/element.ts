@@ -19,7 +19,7 @@
  * WebAssembly module; the other modes fetch the app's views and modules on first use.
  */
 import type { Diagnostic } from '../types';
-import { loadCore } from './core';
+import { loadAssist, loadView } from './core';
 import { EN, type Labels, fill, labelTable } from './labels';
 import { type Loaded, type ModeContext, type Mounted, type WidgetError, coreError, errorBox } from './shared';
 import css from './widget.css?inline';
@@ -358,11 +358,11 @@ export class FlowDrillElement extends HTMLElement {
       } else if (mode === 'assistant') {
         // Each mode's code is its own chunk, fetched while the module compiles: a page
         // with only an assistant does not download the flowchart's drawing code.
-        const [m] = await Promise.all([import('./assistant'), loadCore()]);
+        const [m] = await Promise.all([import('./assistant'), loadAssist()]);
         if (gen !== this.#generation) return;
         mounted = m.mountAssistant(ctx);
       } else {
-        const [m] = await Promise.all([import('./viewMode'), loadCore()]);
+        const [m] = await Promise.all([import('./viewMode'), loadView()]);
         if (gen !== this.#generation) return;
         mounted = m.mountView(ctx);
       }

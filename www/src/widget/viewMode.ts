@@ -6,7 +6,7 @@ import { edgeCaptions, edgeId, nodeLabel, roleLabel } from '../doc';
 import { h, uid } from '../dom';
 import { GraphView } from '../graph';
 import type { Diagnostic, Doc, Guard, Layout } from '../types';
-import { Workflow, guardText } from './core';
+import { ViewWorkflow as Workflow, guardText } from './core';
 import { fill } from './labels';
 import css from './view.css?inline';
 import { type ModeContext, type Mounted, coreError, readDoc, zoneOf } from './shared';

@@ -148,10 +148,10 @@ async function recordDownloads(page) {
 /** The widget's budget for a page with a view or an assistant widget, its workflow file included. */
 const BUDGET = 200 * 1000;
 
-/** The widget's WebAssembly module, in Node. */
-function loadViewModule() {
-  return import(pathToFileURL(join(www, 'pkg', 'flowdrill_view.js')).href).then((m) => {
-    m.initSync({ module: readFileSync(join(www, 'pkg', 'flowdrill_view_bg.wasm')) });
+/** The widget assistant's WebAssembly module, in Node. */
+function loadAssistModule() {
+  return import(pathToFileURL(join(www, 'pkg', 'flowdrill_assist.js')).href).then((m) => {
+    m.initSync({ module: readFileSync(join(www, 'pkg', 'flowdrill_assist_bg.wasm')) });
     return m;
   });
 }
@@ -203,6 +203,7 @@ export const tests = [
       const { rows } = await downloads('the intranet page (a view and an assistant widget)');
       assert.ok(rows.some((r) => r.file === 'flowdrill-widget.js'));
       assert.ok(rows.some((r) => /^flowdrill_view_bg-.*\.wasm$/.test(r.file)));
+      assert.ok(rows.some((r) => /^flowdrill_assist_bg-.*\.wasm$/.test(r.file)));
       assert.equal(rows.filter((r) => r.file === 'social-triage.json').length, 1, 'both widgets share one download of their file');
       assert.deepEqual(rows.filter((r) => /flowdrill_wasm|flowdrill_drill|chunks\/(appModes|simulate|drill|design)-/.test(r.file)).map((r) => r.file), []);
 
@@ -219,8 +220,8 @@ export const tests = [
         await page.locator(`flow-drill[mode=${mode}]`).locator(mode === 'view' ? 'svg .node' : '[data-testid=question]').first().waitFor();
         await page.waitForLoadState('networkidle');
         const { rows, total } = await downloads(`a page with one ${mode} widget`);
-        // The other mode's code is not part of it.
-        const other = mode === 'view' ? /chunks\/assistant-/ : /chunks\/(viewMode|graph)-/;
+        // The other mode's code and module are not part of it.
+        const other = mode === 'view' ? /chunks\/assistant-|flowdrill_assist_bg-/ : /chunks\/(viewMode|graph)-|flowdrill_view_bg-/;
         assert.deepEqual(rows.filter((r) => other.test(r.file)).map((r) => r.file), []);
         assert.ok(total <= BUDGET, `a page with one ${mode} widget downloads ${total} bytes gzipped, over the ${BUDGET}-byte budget`);
         page.removeAllListeners('response');
@@ -282,7 +283,7 @@ export const tests = [
       assert.match(await w.locator('[data-testid=outcome]').textContent(), /Outcome: Resolved and followed up/);
       assert.deepEqual(await w.locator('[data-testid=steps] > li').evaluateAll((els) => els.map((e) => e.dataset.node)), cli.route.steps.map((s) => s.node));
       // The deadline: one business hour from now on the desk's calendar, in its zone.
-      const { deadline } = await loadViewModule();
+      const { deadline } = await loadAssistModule();
       const expected = deadline(JSON.stringify(triage.calendars['social-desk']), now, '1h');
       const due = w.locator('[data-rule=first-response] [data-testid=deadline]');
       assert.equal(Date.parse(await due.getAttribute('data-deadline')), Date.parse(expected));
@@ -443,7 +444,7 @@ export const tests = [
       await page.locator('#simulate [data-action=run]').waitFor();
       await page.locator('#drill .drill').waitFor();
       assert.ok(fetched.some((p) => /flowdrill_wasm_bg-.*\.wasm$/.test(p)));
-      assert.ok(!fetched.some((p) => /flowdrill_view_bg/.test(p)), 'the view module is not needed by these modes');
+      assert.ok(!fetched.some((p) => /flowdrill_(view|assist)_bg/.test(p)), 'the view and assistant modules are not needed by these modes');
       // Editing in the designer tells the page.
       await edit.locator('[data-testid=selection-picker]').selectOption('n:discover');
       await edit.locator('[data-field=name]').fill('Discover and tag it');

@@ -17,11 +17,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::analysis::diagnostic::{Diagnostic, Location};
 use crate::analysis::route::{RouteRow, route_table};
 use crate::analysis::space::{CaseSet, Space};
+use crate::engine::compiled::Compiled;
 use crate::model::duration::Duration;
 use crate::model::workflow::Workflow;
 use crate::time::business::resolve;
 use crate::time::clock::ClockState;
-use crate::time::timeline::{Pace, run_clocks, timeline};
+use crate::time::timeline::{Pace, rule_time, run_route};
 
 /// Monday of the reference week: the first from 5 January 2026 with no holiday in any of
 /// the workflow's calendars.
@@ -48,34 +49,32 @@ struct Outcome {
 /// whose clock does not start on the route).
 fn measure(
     w: &Workflow,
+    c: &Compiled,
     row: &RouteRow,
     rules: &[usize],
     arrival: DateTime<Utc>,
     pace: Pace,
 ) -> Vec<Option<Outcome>> {
-    let Ok(steps) = timeline(w, &row.route, arrival, pace) else {
+    let ids: Vec<u16> = rules.iter().map(|r| *r as u16).collect();
+    let Ok(timed) = run_route(w, c, &row.route, &ids, arrival, pace) else {
         return vec![None; rules.len()];
     };
-    let end = steps.last().map(|s| s.leave).unwrap_or(arrival);
-    let clocks = run_clocks(
-        w,
-        rules.iter().filter_map(|r| w.slas.get(*r)),
-        arrival,
-        &steps,
-        row.route.outcome.is_some(),
-    );
-    clocks
+    let end = (timed.end - arrival).num_milliseconds();
+    timed
+        .clocks
         .iter()
-        .map(|clock| match clock.state() {
-            ClockState::NotStarted | ClockState::Cancelled => None,
-            ClockState::Met => Some(Outcome {
-                met: true,
-                used: clock.used_at(end),
-            }),
-            _ => Some(Outcome {
-                met: false,
-                used: clock.used_at(clock.stopped_at().unwrap_or(end)),
-            }),
+        .map(|(r, run)| {
+            let rule = w.slas.get(usize::from(*r))?;
+            match run.state() {
+                ClockState::NotStarted | ClockState::Cancelled => None,
+                state => {
+                    let used = run.used_at(end, rule_time(w, rule, arrival).as_ref());
+                    Some(Outcome {
+                        met: state == ClockState::Met,
+                        used: Duration::from_secs(u64::try_from(used / 1000).unwrap_or(0)),
+                    })
+                }
+            }
         })
         .collect()
 }
@@ -130,6 +129,9 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
     let Ok(table) = route_table(w) else {
         return out;
     };
+    let Ok(compiled) = Compiled::new(w) else {
+        return out;
+    };
     let space = Space::new(&w.attributes);
     // Arrivals on the hour through the reference week, in the workflow's first calendar's
     // zone (UTC without calendars); breach windows are reported in that zone.
@@ -163,7 +165,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
         }
         let typical: Vec<Vec<Option<Outcome>>> = arrivals
             .iter()
-            .map(|a| measure(w, row, &rules, *a, Pace::Typical))
+            .map(|a| measure(w, &compiled, row, &rules, *a, Pace::Typical))
             .collect();
         for (k, &ri) in rules.iter().enumerate() {
             let rule = &w.slas[ri];
@@ -186,7 +188,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
                 let mut best: Option<Duration> = None;
                 let mut feasible = false;
                 for a in &arrivals {
-                    if let Some(o) = measure(w, row, &[ri], *a, Pace::Fastest)
+                    if let Some(o) = measure(w, &compiled, row, &[ri], *a, Pace::Fastest)
                         .first()
                         .copied()
                         .flatten()

@@ -1,31 +1,31 @@
 //! Routes: the path a case takes through a workflow, and the table of all routes.
 //!
-//! One step function drives both. A case is a set of tokens; a token enters a node, the
-//! node does its part (a task names its role, a notify node tells roles, a fork starts one
-//! token per branch, a join waits for one token per branch of its fork, a decision picks a
-//! branch) and the token moves on. Branches of a fork are listed in turn, each until it
-//! reaches the join. An end reached anywhere ends the whole case with its outcome.
+//! Both are drivers of the [`engine`](crate::engine): the engine moves the case (a task
+//! names its role, a notify node tells roles, a fork starts one token per branch, a join
+//! waits for one token per branch of its fork, a decision picks a branch) and the driver
+//! records the steps, with no time passing. Branches of a fork are listed in turn, each
+//! until it reaches the join. An end reached anywhere ends the whole case with its outcome.
+//! For the route table the case is a set of cases, split where a decision splits it; for
+//! one case a decision it cannot decide (an attribute is missing) is an error.
 //!
 //! A decision offers its branches in file order. An edge with a `limit` may be taken that
 //! many times per case; after that it is skipped. The first branch whose guard accepts the
 //! case is taken; when none does, the `otherwise` branch. In an `exclusive` decision
 //! validation guarantees at most one guard accepts, so order does not matter there.
 
-use std::collections::VecDeque;
-
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use crate::analysis::space::{CaseSet, Space, TooComplex};
-use crate::analysis::structure::{Pairs, pair_forks};
+use crate::engine::compiled::{CompileError, Compiled};
+use crate::engine::{self, Choice, Driver, Stop, Token};
 use crate::model::NodeKind;
-use crate::model::guard::Guard;
 use crate::model::value::{Assignment, Value, format_assignment};
-use crate::model::workflow::{EdgeSlot, Workflow};
-use crate::util::dense::Tally;
+use crate::model::workflow::Workflow;
+use crate::time::clock::{AroundTheClock, OpenTime};
 
 /// The most steps one case may take before it is stopped as a runaway.
-pub const MAX_STEPS: usize = 10_000;
+pub const MAX_STEPS: usize = engine::MAX_STEPS as usize;
 /// The most distinct routes a route table lists.
 pub const MAX_ROUTES: usize = 10_000;
 
@@ -186,389 +186,254 @@ impl Route {
     }
 }
 
-/// One branch a decision offers at this moment.
-struct Offer<'w> {
-    guard: Option<&'w Guard>,
-    otherwise: bool,
-}
-
-/// What a case knows about its attributes: a concrete assignment or a set of them.
-trait Knowledge: Clone {
-    /// Splits at a decision: the branches taken (by index into `offers`, `None` when the
-    /// case is stuck) and what is known on each.
-    fn split(
-        &self,
-        w: &Workflow,
-        decision: NodeIndex,
-        offers: &[Offer],
-    ) -> Result<Vec<(Option<usize>, Self)>, RouteError>;
-}
-
+/// A route as the engine moves a case: the driver that records the steps.
 #[derive(Clone)]
-struct Concrete<'a>(&'a Assignment);
-
-impl Knowledge for Concrete<'_> {
-    fn split(
-        &self,
-        w: &Workflow,
-        decision: NodeIndex,
-        offers: &[Offer],
-    ) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
-        // Only the attributes needed to decide are required: branches are tried in order
-        // and the first that surely accepts wins; one that cannot be decided stops the case
-        // with the attribute it needs.
-        let missing = |g: &Guard| {
-            let attr = g
-                .attributes()
-                .into_iter()
-                .find(|a| !self.0.contains_key(*a))
-                .unwrap_or_default()
-                .to_string();
-            RouteError::MissingAttribute {
-                decision: w.node(decision).id.clone(),
-                expected: w
-                    .attributes
-                    .get(&attr)
-                    .map(|a| a.value_names())
-                    .unwrap_or_default(),
-                attr,
-            }
-        };
-        let exclusive = matches!(
-            w.node(decision).kind,
-            NodeKind::Decision {
-                matching: crate::model::Matching::Exclusive,
-                ..
-            }
-        );
-        let mut undecided = None;
-        for (i, o) in offers.iter().enumerate() {
-            let Some(g) = o.guard else { continue };
-            match g.eval_partial(self.0) {
-                Some(true) => return Ok(vec![(Some(i), self.clone())]),
-                Some(false) => {}
-                // In an exclusive decision a later branch that surely accepts still decides.
-                None if exclusive => {
-                    undecided.get_or_insert(g);
-                }
-                None => return Err(missing(g)),
-            }
-        }
-        if let Some(g) = undecided {
-            return Err(missing(g));
-        }
-        Ok(vec![(
-            offers.iter().position(|o| o.otherwise),
-            self.clone(),
-        )])
-    }
-}
-
-#[derive(Clone)]
-struct Symbolic<'s> {
-    space: &'s Space,
-    set: CaseSet,
-}
-
-impl Knowledge for Symbolic<'_> {
-    fn split(
-        &self,
-        _w: &Workflow,
-        _d: NodeIndex,
-        offers: &[Offer],
-    ) -> Result<Vec<(Option<usize>, Self)>, RouteError> {
-        let mut rest = self.set.clone();
-        let mut out = Vec::new();
-        for (i, o) in offers.iter().enumerate() {
-            let Some(g) = o.guard else { continue };
-            let take = rest.intersect(&self.space.guard_set(g)?)?;
-            if !take.is_empty() {
-                rest = rest.subtract(&take)?;
-                out.push((
-                    Some(i),
-                    Symbolic {
-                        space: self.space,
-                        set: take,
-                    },
-                ));
-            }
-        }
-        if !rest.is_empty() {
-            let pick = offers.iter().position(|o| o.otherwise);
-            out.push((
-                pick,
-                Symbolic {
-                    space: self.space,
-                    set: rest,
-                },
-            ));
-        }
-        Ok(out)
-    }
-}
-
-struct Token {
-    at: NodeIndex,
-    lane: String,
-    via: Option<EdgeIndex>,
-}
-
-/// The state of one case between steps.
-struct Case<K> {
-    queue: VecDeque<Token>,
-    arrived: Tally<NodeIndex>,
-    taken: Tally<EdgeIndex>,
-    route: Route,
-    known: K,
-}
-
-impl<K: Clone> Clone for Case<K> {
-    fn clone(&self) -> Self {
-        Case {
-            queue: self
-                .queue
-                .iter()
-                .map(|t| Token {
-                    at: t.at,
-                    lane: t.lane.clone(),
-                    via: t.via,
-                })
-                .collect(),
-            arrived: self.arrived.clone(),
-            taken: self.taken.clone(),
-            route: self.route.clone(),
-            known: self.known.clone(),
-        }
-    }
-}
-
-struct Runner<'w> {
+struct Tracer<'w> {
     w: &'w Workflow,
-    pairs: Pairs,
+    route: Route,
+    /// Edges by which tokens arrived at joins not yet passed: (join, edge).
+    join_in: Vec<(u32, u32)>,
+    /// A decision the engine paused at, for the explorer to split.
+    paused: Option<Token>,
+    too_long: bool,
 }
 
-fn lane_of(parent: &str, i: usize) -> String {
-    if parent.is_empty() {
-        format!("{}", i + 1)
-    } else {
-        format!("{parent}.{}", i + 1)
-    }
-}
-
-fn parent_lane(lane: &str) -> String {
-    lane.rsplit_once('.')
-        .map(|(p, _)| p.to_string())
-        .unwrap_or_default()
-}
-
-impl<'w> Runner<'w> {
-    fn new(w: &'w Workflow) -> Self {
-        Runner {
+impl<'w> Tracer<'w> {
+    fn new(w: &'w Workflow, c: &Compiled, start: u32) -> Self {
+        Tracer {
             w,
-            pairs: pair_forks(w),
-        }
-    }
-
-    fn start_case<K>(&self, start: NodeIndex, known: K) -> Case<K> {
-        Case {
-            queue: VecDeque::from([Token {
-                at: start,
-                lane: String::new(),
-                via: None,
-            }]),
-            arrived: Tally::default(),
-            taken: Tally::default(),
             route: Route {
-                start: self.w.node(start).id.clone(),
+                start: c.node_ids.get(start as usize).cloned().unwrap_or_default(),
                 steps: Vec::new(),
                 notifications: Vec::new(),
                 end: None,
                 outcome: None,
                 stuck_at: None,
             },
-            known,
+            join_in: Vec::new(),
+            paused: None,
+            too_long: false,
         }
     }
 
-    fn record(&self, case: &mut Case<impl Clone>, t: &Token) {
-        let node = self.w.node(t.at);
-        case.route.steps.push(Step {
+    fn node(&self, c: &Compiled, n: u32) -> Option<&'w crate::model::Node> {
+        let w = self.w;
+        c.node_ix.get(n as usize).map(|ix| w.node(*ix))
+    }
+
+    fn edge(&self, c: &Compiled, e: u32) -> Option<&'w crate::model::Edge> {
+        let w = self.w;
+        c.edge_ix.get(e as usize).map(|ix| &w.edge(*ix).edge)
+    }
+}
+
+/// The tracer with the compiled workflow it reads names from.
+struct Tracing<'t, 'w> {
+    c: &'t Compiled,
+    t: &'t mut Tracer<'w>,
+}
+
+impl Driver for Tracing<'_, '_> {
+    fn open_time(&self, _calendar: Option<u32>) -> &dyn OpenTime {
+        &AroundTheClock
+    }
+
+    fn arrive(&mut self, _case: &engine::Case, token: Token) {
+        if let Some(e) = token.via {
+            self.t.join_in.push((token.node, e));
+        }
+    }
+
+    fn enter(&mut self, case: &engine::Case, token: Token) {
+        let (c, t) = (self.c, &mut *self.t);
+        let Some(node) = t.node(c, token.node) else {
+            return;
+        };
+        // At a join, every edge the branches came in by; elsewhere the one edge.
+        let mut via: Vec<u32> = t
+            .join_in
+            .iter()
+            .filter(|(j, _)| *j == token.node)
+            .map(|(_, e)| *e)
+            .collect();
+        if via.is_empty() {
+            via.extend(token.via);
+        } else {
+            t.join_in.retain(|(j, _)| *j != token.node);
+        }
+        crate::util::sort::sort(&mut via);
+        via.dedup();
+        let lane = case
+            .lane_path(token.lane)
+            .iter()
+            .map(|b| b.to_string())
+            .collect::<Vec<_>>()
+            .join(".");
+        t.route.steps.push(Step {
             node: node.id.clone(),
             name: node.label().to_string(),
             kind: node.kind.name(),
-            lane: t.lane.clone(),
-            via: t.via.and_then(|e| self.w.edge(e).edge.label.clone()),
-            edges: match &node.kind {
-                NodeKind::Join => self
-                    .w
-                    .incoming(t.at)
-                    .into_iter()
-                    .filter(|(e, _, _)| case.taken.get(*e) > 0)
-                    .map(|(_, _, s)| s.edge.display_id())
-                    .collect(),
-                _ => t
-                    .via
-                    .map(|e| self.w.edge(e).edge.display_id())
-                    .into_iter()
-                    .collect(),
-            },
-            role: match &node.kind {
-                NodeKind::Task { role, .. } => Some(role.clone()),
-                _ => None,
-            },
+            lane,
+            via: token
+                .via
+                .and_then(|e| t.edge(c, e))
+                .and_then(|e| e.label.clone()),
+            edges: via
+                .iter()
+                .filter_map(|e| t.edge(c, *e))
+                .map(|e| e.display_id())
+                .collect(),
+            role: None,
         });
-        if let NodeKind::Notify { roles, message } = &node.kind {
-            case.route.notifications.push(Notification {
+    }
+
+    fn task(&mut self, _case: &engine::Case, _token: Token, role: u32) -> bool {
+        if let Some(step) = self.t.route.steps.last_mut() {
+            step.role = self.c.role_ids.get(role as usize).cloned();
+        }
+        true
+    }
+
+    fn wait(&mut self, _case: &engine::Case, _token: Token) -> bool {
+        true
+    }
+
+    fn notify(&mut self, _case: &engine::Case, token: Token, roles: &[u32]) -> bool {
+        let (c, t) = (self.c, &mut *self.t);
+        if let Some(node) = t.node(c, token.node) {
+            t.route.notifications.push(Notification {
                 node: node.id.clone(),
-                roles: roles.clone(),
-                message: message.clone(),
+                roles: roles
+                    .iter()
+                    .filter_map(|r| c.role_ids.get(*r as usize).cloned())
+                    .collect(),
+                message: node.message().map(str::to_string),
             });
         }
+        true
     }
 
-    fn take(case: &mut Case<impl Clone>, e: EdgeIndex) {
-        case.taken.bump(e);
+    fn decide(&mut self, _c: &Compiled, _case: &engine::Case, token: Token) -> Choice {
+        self.t.paused = Some(token);
+        Choice::Pause
     }
 
-    /// Runs a case to its end, splitting it where knowledge splits; returns finished cases.
-    fn run<K: Knowledge>(&self, case: Case<K>, out: &mut Vec<Case<K>>) -> Result<(), RouteError> {
-        let mut stack = vec![case];
-        while let Some(mut case) = stack.pop() {
-            loop {
-                if case.route.steps.len() > MAX_STEPS {
-                    return Err(RouteError::TooLong);
-                }
-                let Some(tok) = case.queue.pop_front() else {
-                    out.push(case);
-                    break;
-                };
-                let node = self.w.node(tok.at);
-                match &node.kind {
-                    NodeKind::End { outcome } => {
-                        self.record(&mut case, &tok);
-                        case.route.end = Some(node.id.clone());
-                        case.route.outcome = Some(outcome.clone());
-                        case.queue.clear();
-                    }
-                    NodeKind::Join => {
-                        let need = self.pairs.arity(self.w, tok.at).unwrap_or(1);
-                        let n = case.arrived.bump(tok.at);
-                        if usize::try_from(n).is_ok_and(|n| n >= need) {
-                            case.arrived.reset(tok.at);
-                            let lane = parent_lane(&tok.lane);
-                            let joined = Token {
-                                at: tok.at,
-                                lane,
-                                via: tok.via,
-                            };
-                            self.record(&mut case, &joined);
-                            self.follow_single(&mut case, joined);
-                        }
-                    }
-                    NodeKind::Fork => {
-                        self.record(&mut case, &tok);
-                        let outs = self.w.outgoing(tok.at);
-                        for (i, (e, t, _)) in outs.iter().enumerate().rev() {
-                            Self::take(&mut case, *e);
-                            case.queue.push_front(Token {
-                                at: *t,
-                                lane: lane_of(&tok.lane, i),
-                                via: Some(*e),
-                            });
-                        }
-                    }
-                    NodeKind::Decision { .. } => {
-                        self.record(&mut case, &tok);
-                        let open = open_edges(self.w, tok.at, &case.taken);
-                        let offers: Vec<Offer> = open
-                            .iter()
-                            .map(|(_, _, s)| Offer {
-                                guard: s.edge.when.as_ref(),
-                                otherwise: s.edge.otherwise,
-                            })
-                            .collect();
-                        let mut splits = case.known.split(self.w, tok.at, &offers)?;
-                        // Continue with the first split here; the others wait on the stack.
-                        let first = if splits.is_empty() {
-                            None
-                        } else {
-                            Some(splits.remove(0))
-                        };
-                        for (pick, known) in splits.into_iter().rev() {
-                            let mut other = case.clone();
-                            other.known = known;
-                            self.branch(
-                                &mut other,
-                                &tok,
-                                pick.and_then(|i| open.get(i)).map(|(e, t, _)| (*e, *t)),
-                            );
-                            stack.push(other);
-                        }
-                        match first {
-                            Some((pick, known)) => {
-                                case.known = known;
-                                self.branch(
-                                    &mut case,
-                                    &tok,
-                                    pick.and_then(|i| open.get(i)).map(|(e, t, _)| (*e, *t)),
-                                );
-                            }
-                            None => break,
-                        }
-                    }
-                    _ => {
-                        self.record(&mut case, &tok);
-                        self.follow_single(&mut case, tok);
-                    }
-                }
+    fn end(&mut self, _case: &engine::Case, token: Token, outcome: u32) {
+        let (c, t) = (self.c, &mut *self.t);
+        t.route.end = c.node_ids.get(token.node as usize).cloned();
+        t.route.outcome = c.outcomes.get(outcome as usize).cloned();
+    }
+
+    fn stuck(&mut self, _case: &engine::Case, token: Token, why: Stop) {
+        match why {
+            Stop::TooLong => self.t.too_long = true,
+            Stop::DeadEnd | Stop::NoBranch => {
+                self.t.route.stuck_at = self.c.node_ids.get(token.node as usize).cloned();
             }
+        }
+    }
+}
+
+/// What the explorer knows of a case's attributes: the cases it may still be.
+#[derive(Clone)]
+struct Known {
+    set: CaseSet,
+    /// A concrete case (possibly partial): a decision that splits it needs an attribute
+    /// it does not give, which is an error, not two routes.
+    concrete: Option<Assignment>,
+}
+
+/// A case being explored: the engine's state, the route so far and what is known.
+#[derive(Clone)]
+struct Explored<'w> {
+    flow: engine::Case,
+    tracer: Tracer<'w>,
+    known: Known,
+}
+
+/// Moves cases from a start with the engine, splitting them where a decision splits what
+/// is known, depth first (the first branch's cases first); returns the finished cases.
+fn explore(
+    w: &Workflow,
+    c: &Compiled,
+    start: u32,
+    known: Known,
+    out: &mut Vec<(Route, CaseSet)>,
+) -> Result<(), RouteError> {
+    let mut tracer = Tracer::new(w, c, start);
+    let mut flow = engine::Case::new(c, []);
+    engine::start(c, &mut flow, start, &mut Tracing { c, t: &mut tracer });
+    let mut stack = vec![Explored {
+        flow,
+        tracer,
+        known,
+    }];
+    while let Some(mut x) = stack.pop() {
+        if x.tracer.too_long {
+            return Err(RouteError::TooLong);
+        }
+        let Some(token) = x.tracer.paused.take() else {
+            out.push((x.tracer.route, x.known.set));
             if out.len() > MAX_ROUTES {
                 return Err(RouteError::TooManyRoutes);
             }
+            continue;
+        };
+        let splits = c.split(token.node, &x.known.set, &x.flow)?;
+        if let Some(case) = &x.known.concrete
+            && splits.len() > 1
+        {
+            return Err(missing_attribute(w, c, token.node, case));
         }
-        Ok(())
+        for (branch, set) in splits.into_iter().rev() {
+            let mut next = x.clone();
+            next.known.set = set;
+            engine::choose(
+                c,
+                &mut next.flow,
+                token,
+                branch,
+                &mut Tracing {
+                    c,
+                    t: &mut next.tracer,
+                },
+            );
+            stack.push(next);
+        }
     }
+    Ok(())
+}
 
-    fn branch<K: Clone>(
-        &self,
-        case: &mut Case<K>,
-        tok: &Token,
-        pick: Option<(EdgeIndex, NodeIndex)>,
-    ) {
-        match pick {
-            Some((e, t)) => {
-                Self::take(case, e);
-                case.queue.push_front(Token {
-                    at: t,
-                    lane: tok.lane.clone(),
-                    via: Some(e),
-                });
-            }
-            None => {
-                case.route.stuck_at = Some(self.w.node(tok.at).id.clone());
-                case.queue.clear();
-            }
-        }
+/// The error for a concrete case a decision cannot decide: the first attribute its
+/// branches read that the case does not give.
+fn missing_attribute(w: &Workflow, c: &Compiled, n: u32, case: &Assignment) -> RouteError {
+    let decision = c.node_ids.get(n as usize).cloned().unwrap_or_default();
+    let attr = c
+        .node_ix
+        .get(n as usize)
+        .map(|ix| w.outgoing(*ix))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(_, _, s)| s.edge.when.as_ref())
+        .flat_map(|g| g.attributes())
+        .find(|a| !case.contains_key(*a))
+        .unwrap_or_default()
+        .to_string();
+    RouteError::MissingAttribute {
+        decision,
+        expected: w
+            .attributes
+            .get(&attr)
+            .map(|a| a.value_names())
+            .unwrap_or_default(),
+        attr,
     }
+}
 
-    /// Moves a token along a node's single way out (a node with none is a dead end:
-    /// the case stops there).
-    fn follow_single<K: Clone>(&self, case: &mut Case<K>, tok: Token) {
-        match self.w.outgoing(tok.at).first() {
-            Some((e, t, _)) => {
-                Self::take(case, *e);
-                case.queue.push_front(Token {
-                    at: *t,
-                    lane: tok.lane,
-                    via: Some(*e),
-                });
-            }
-            None => {
-                case.route.stuck_at = Some(self.w.node(tok.at).id.clone());
-                case.queue.clear();
-            }
-        }
-    }
+fn compile(w: &Workflow) -> Result<Compiled, RouteError> {
+    Compiled::new(w).map_err(|e| match e {
+        CompileError::TooComplex(t) => RouteError::TooComplex(t),
+    })
 }
 
 fn the_start(w: &Workflow, start: Option<&str>) -> Result<NodeIndex, RouteError> {
@@ -642,19 +507,6 @@ pub fn parse_assignment<'a>(
     Ok(out)
 }
 
-/// The edges out of `node` in file order whose retry `limit` a case has not used up,
-/// given how often it has taken each edge.
-pub(crate) fn open_edges<'w>(
-    w: &'w Workflow,
-    node: NodeIndex,
-    taken: &Tally<EdgeIndex>,
-) -> Vec<(EdgeIndex, NodeIndex, &'w EdgeSlot)> {
-    w.outgoing(node)
-        .into_iter()
-        .filter(|(e, _, s)| s.edge.limit.is_none_or(|l| taken.get(*e) < l))
-        .collect()
-}
-
 /// Reads a case from JSON values (`{"sentiment": "negative", "severity": 3}`), checked like
 /// [`parse_assignment`]: text is taken as written, other values as their JSON text.
 pub fn assignment_from_json<'a>(
@@ -705,10 +557,16 @@ pub fn route_from(
 ) -> Result<Route, RouteError> {
     check_assignment(w, case)?;
     let start = the_start(w, start)?;
-    let runner = Runner::new(w);
+    let c = compile(w)?;
+    let space = Space::new(&w.attributes);
+    let n = c.node_of(start).ok_or(RouteError::NoStart)?;
+    let known = Known {
+        set: space.known(case),
+        concrete: Some(case.clone()),
+    };
     let mut out = Vec::new();
-    runner.run(runner.start_case(start, Concrete(case)), &mut out)?;
-    out.pop().map(|c| c.route).ok_or(RouteError::NoStart)
+    explore(w, &c, n, known, &mut out)?;
+    out.pop().map(|(r, _)| r).ok_or(RouteError::NoStart)
 }
 
 /// One row of the route table: a distinct route and the cases that take it.
@@ -778,25 +636,28 @@ pub struct RouteTable {
 /// All distinct routes from every start node, as a decision table.
 pub fn route_table(w: &Workflow) -> Result<RouteTable, RouteError> {
     let space = Space::new(&w.attributes);
-    let runner = Runner::new(w);
-    let starts = start_nodes(w);
-    if starts.is_empty() {
+    let c = compile(w)?;
+    if c.starts.is_empty() {
         return Err(RouteError::NoStart);
     }
-    let start_ids = starts.iter().map(|s| w.node(*s).id.clone()).collect();
+    let start_ids = c
+        .starts
+        .iter()
+        .filter_map(|s| c.node_ids.get(*s as usize).cloned())
+        .collect();
     let mut finished = Vec::new();
-    for s in starts {
-        let known = Symbolic {
-            space: &space,
+    for s in &c.starts {
+        let known = Known {
             set: space.full(),
+            concrete: None,
         };
-        runner.run(runner.start_case(s, known), &mut finished)?;
+        explore(w, &c, *s, known, &mut finished)?;
     }
     let mut rows: Vec<(Route, CaseSet)> = Vec::new();
-    for case in finished {
-        match rows.iter_mut().find(|(r, _)| *r == case.route) {
-            Some((_, set)) => *set = set.union(&case.known.set)?,
-            None => rows.push((case.route, case.known.set)),
+    for (route, set) in finished {
+        match rows.iter_mut().find(|(r, _)| *r == route) {
+            Some((_, s)) => *s = s.union(&set)?,
+            None => rows.push((route, set)),
         }
     }
     let total_cases = space.count(&space.full());

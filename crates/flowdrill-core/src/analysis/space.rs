@@ -101,6 +101,26 @@ impl Space {
         CaseSet(vec![Cube(c)])
     }
 
+    /// The cases that agree with a partly known case: the attributes it gives are fixed,
+    /// the others may be anything (empty when a value is outside its domain).
+    pub fn known(&self, case: &Assignment) -> CaseSet {
+        let mut c = self.full.clone();
+        for (attr, value) in case {
+            let Some(i) = self.attr_index(attr) else {
+                continue;
+            };
+            match self.values[i]
+                .iter()
+                .take(64)
+                .position(|v| v.matches(value))
+            {
+                Some(bit) => c[i] = 1 << bit,
+                None => return self.empty(),
+            }
+        }
+        CaseSet(vec![Cube(c)])
+    }
+
     /// The cases a guard accepts.
     pub fn guard_set(&self, g: &Guard) -> Result<CaseSet, TooComplex> {
         match g {

@@ -18,26 +18,25 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use indexmap::IndexMap;
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::stable_graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 
 use super::scenario::{ActionKind, DrillScenario, Expect, Inject, SystemInject};
-use crate::analysis::route::{assignment_from_json, open_edges};
-use crate::analysis::structure::{Pairs, pair_forks};
-use crate::model::NodeKind;
+use crate::analysis::route::assignment_from_json;
+use crate::engine::compiled::Compiled;
+use crate::engine::{self, Choice, Driver, Stop, Token};
 use crate::model::duration::Duration;
 use crate::model::error::{ParseError, unknown_word_message};
 use crate::model::value::Assignment;
-use crate::model::workflow::{EdgeSlot, Workflow, parse_json};
+use crate::model::workflow::{Workflow, parse_json};
+use crate::time::business::next_release;
 use crate::time::business::parse_instant;
+use crate::time::clock::{AroundTheClock, OpenTime};
 use crate::time::clock::{CaseEvent, ClockChange, ClockState, SlaClock};
-use crate::time::timeline::{applicable, wait_release};
-use crate::util::dense::Tally;
+use crate::time::timeline::applicable_rules;
 
 /// The fastest the facilitator's clock runs.
 pub const MAX_SPEED: u32 = 60;
-/// The most steps a case may take (a guard against loops that never end).
-const MAX_VISITS: usize = 500;
 
 /// Whether a reply is seen by everyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,8 +151,14 @@ pub fn parse_actions(text: &str) -> Result<Vec<Action>, ParseError> {
 }
 
 /// An action that cannot be taken, or a scenario that does not fit its workflow.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DrillError {
+    /// The workflow has errors: a drill needs a valid answer key.
+    #[error("the workflow has {} error(s), so it cannot be drilled{}", .0.len(), .0.first().map(|d| format!("; the first: {}", d.message)).unwrap_or_default())]
+    Workflow(Vec<crate::analysis::diagnostic::Diagnostic>),
+    /// The workflow's guards are too complex to run.
+    #[error(transparent)]
+    Compile(crate::engine::compiled::CompileError),
     /// The scenario names things the workflow lacks.
     #[error("scenario: {0}")]
     Scenario(String),
@@ -367,21 +372,36 @@ pub struct Case {
     pub(crate) expect: Vec<Expect>,
     #[serde(skip)]
     pub(crate) start: NodeIndex,
+    /// Where the engine has the case.
     #[serde(skip)]
-    tokens: Vec<Token>,
+    flow: engine::Case,
+    /// The tokens waiting for people or for time.
     #[serde(skip)]
-    arrived: Tally<NodeIndex>,
-    #[serde(skip)]
-    taken: Tally<EdgeIndex>,
+    held: Vec<Held>,
     #[serde(skip)]
     pub(crate) clocks: Vec<SlaClock>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Token {
-    node: NodeIndex,
+/// A token the engine handed over, and what it waits for.
+#[derive(Debug, Clone)]
+struct Held {
+    token: Token,
+    at: HeldAt,
     /// For a wait: when it releases.
     release: Option<DateTime<Utc>>,
+}
+
+/// What a held token waits for.
+#[derive(Debug, Clone, PartialEq)]
+enum HeldAt {
+    /// Someone in the role finishes the task.
+    Task(String),
+    /// Its release.
+    Wait,
+    /// Someone tells these roles.
+    Notify(Vec<String>),
+    /// Someone routes it.
+    Decision,
 }
 
 impl Case {
@@ -430,6 +450,14 @@ impl Case {
             .collect()
     }
 
+    /// Each SLA clock's rule and where the clock is.
+    pub fn clocks_summary(&self) -> Vec<(String, ClockState)> {
+        self.clocks
+            .iter()
+            .map(|c| (c.rule().id.clone(), c.state()))
+            .collect()
+    }
+
     /// True once it has ended.
     pub fn is_closed(&self) -> bool {
         self.ended.is_some()
@@ -442,7 +470,7 @@ pub struct Session {
     // Shared, not copied, by the copy `apply` works on.
     w: Arc<Workflow>,
     scenario: Arc<DrillScenario>,
-    pairs: Pairs,
+    compiled: Arc<Compiled>,
     origin: DateTime<Utc>,
     clock: DrillClock,
     now: DateTime<Utc>,
@@ -481,10 +509,21 @@ impl Session {
     pub fn new(w: Workflow, scenario: DrillScenario) -> Result<Session, DrillError> {
         let origin = parse_instant(&scenario.starts_at)
             .map_err(|m| DrillError::Scenario(format!("starts_at: {m}")))?;
+        let structure = crate::analysis::validate::validate_structure(&w);
+        if structure.error_count() > 0 {
+            return Err(DrillError::Workflow(
+                structure
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == crate::analysis::diagnostic::Severity::Error)
+                    .collect(),
+            ));
+        }
+        let compiled = Compiled::new(&w).map_err(DrillError::Compile)?;
         check_scenario(&w, &scenario)?;
         let n = scenario.injects.len();
         let session = Session {
-            pairs: pair_forks(&w),
+            compiled: Arc::new(compiled),
             origin,
             clock: DrillClock {
                 started: false,
@@ -813,7 +852,7 @@ impl Session {
             if case.is_closed() {
                 continue;
             }
-            if let Some(t) = case.tokens.iter().filter_map(|t| t.release).min() {
+            if let Some(t) = case.held.iter().filter_map(|h| h.release).min() {
                 offer(t, Due::Release(i));
             }
             if let Some(t) = case
@@ -835,7 +874,7 @@ impl Session {
             .cases
             .iter()
             .filter(|c| !c.is_closed())
-            .flat_map(|c| c.tokens.iter().filter_map(|t| t.release));
+            .flat_map(|c| c.held.iter().filter_map(|h| h.release));
         let injects = self
             .injects
             .iter()
@@ -970,28 +1009,26 @@ impl Session {
 
     fn release_waits(&mut self, i: usize, at: DateTime<Utc>) {
         let ready: Vec<usize> = self.cases[i]
-            .tokens
+            .held
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.release.is_some_and(|r| r <= at))
+            .filter(|(_, h)| h.release.is_some_and(|r| r <= at))
             .map(|(k, _)| k)
             .collect();
         for k in ready.into_iter().rev() {
-            let tok = self.cases[i].tokens.remove(k);
-            let (id, label) = {
-                let n = self.w.node(tok.node);
-                (self.cases[i].id.clone(), n.label().to_string())
-            };
+            let held = self.cases[i].held.remove(k);
+            let id = self.cases[i].id.clone();
+            let label = self.label(held.token.node);
             self.note(
                 at,
                 "released",
                 Some(&id),
                 format!("{id} leaves \"{label}\""),
             );
-            self.leave(i, tok.node, at, None);
-            self.follow(i, tok.node, at);
+            self.drive(i, at, None, |c, flow, d| {
+                engine::resume(c, flow, held.token, d)
+            });
         }
-        self.flow(i, at);
     }
 
     fn fire_milestones(&mut self, i: usize, at: DateTime<Utc>) {
@@ -1063,13 +1100,15 @@ impl Session {
         // check_scenario has made sure the truth and start fit the workflow.
         let truth = truth_of(&self.w, &post.truth).unwrap_or_default();
         let start = start_of(&self.w, post.start.as_deref()).unwrap_or_default();
-        let clocks = applicable(&self.w, &truth)
+        let c = self.compiled.clone();
+        let clocks = applicable_rules(&self.w, &c, &truth)
             .into_iter()
+            .filter_map(|r| self.w.slas.get(usize::from(r)))
             .map(|rule| {
                 let cal = rule.calendar.as_ref().and_then(|c| self.w.calendars.get(c));
-                let mut c = SlaClock::new(rule, cal);
-                c.step(&CaseEvent::Start, at);
-                c
+                let mut clock = SlaClock::new(rule, cal);
+                clock.step(&CaseEvent::Start, at);
+                clock
             })
             .collect();
         self.cases.push(Case {
@@ -1095,189 +1134,83 @@ impl Session {
             truth,
             expect: post.expect.clone(),
             start,
-            tokens: Vec::new(),
-            arrived: Tally::default(),
-            taken: Tally::default(),
+            flow: engine::Case::new(&c, []),
+            held: Vec::new(),
             clocks,
         });
         let i = self.cases.len() - 1;
-        self.enter(i, start, at);
-        self.flow(i, at);
-    }
-
-    fn step_clocks(&mut self, i: usize, event: CaseEvent, at: DateTime<Utc>) {
-        let mut fired = Vec::new();
-        for (k, c) in self.cases[i].clocks.iter_mut().enumerate() {
-            for ch in c.step(&event, at) {
-                if let ClockChange::Milestone { index, at } = ch {
-                    fired.push((k, index, at));
-                }
-            }
-        }
-        for (k, index, at) in fired {
-            self.milestone(i, k, index, at);
+        if let Some(n) = c.node_of(start) {
+            self.drive(i, at, None, |c, flow, d| engine::start(c, flow, n, d));
         }
     }
 
-    fn enter(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>) {
-        let n = self.w.node(node);
-        let id = n.id.clone();
-        let release = match &n.kind {
-            NodeKind::Wait { .. } => Some(wait_release(&self.w, n, at).unwrap_or(at)),
-            _ => None,
+    /// Moves case `i` with one of the engine's functions at drill time `at`; `by` is who
+    /// finished the steps it leaves. Then fires the ladder rungs that came due and notes
+    /// the end.
+    fn drive(
+        &mut self,
+        i: usize,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+        f: impl FnOnce(&Compiled, &mut engine::Case, &mut Desk),
+    ) {
+        let c = self.compiled.clone();
+        let w = self.w.clone();
+        let mut flow = std::mem::take(&mut self.cases[i].flow);
+        let mut desk = Desk {
+            w: &w,
+            c: &c,
+            case: &mut self.cases[i],
+            now: at,
+            by: by.map(str::to_string),
+            fired: Vec::new(),
+            ended: None,
         };
-        let role = match &n.kind {
-            NodeKind::Task { role, .. } => Some(role.clone()),
-            _ => None,
-        };
-        let end = match &n.kind {
-            NodeKind::End { outcome } => Some(outcome.clone()),
-            _ => None,
-        };
-        let case = &mut self.cases[i];
-        if let Some(r) = &role {
-            case.holder_role = Some(r.clone());
+        f(&c, &mut flow, &mut desk);
+        let (fired, ended) = (desk.fired, desk.ended);
+        self.cases[i].flow = flow;
+        for (k, index, when) in fired {
+            self.milestone(i, k, index, when);
         }
-        case.visits.push(Visit {
-            node: id.clone(),
-            label: n.label().to_string(),
-            role,
-            enter: at,
-            leave: None,
-            by: None,
-        });
-        case.tokens.push(Token { node, release });
-        self.step_clocks(i, CaseEvent::Enter(&id), at);
-        if let Some(outcome) = end {
-            self.finish(i, at, outcome);
-        }
-    }
-
-    fn leave(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>, by: Option<&str>) {
-        let id = self.w.node(node).id.clone();
-        if let Some(v) = self.cases[i]
-            .visits
-            .iter_mut()
-            .rev()
-            .find(|v| v.node == id && v.leave.is_none())
-        {
-            v.leave = Some(at);
-            v.by = by.map(str::to_string);
-        }
-        self.step_clocks(i, CaseEvent::Leave(&id), at);
-    }
-
-    fn finish(&mut self, i: usize, at: DateTime<Utc>, outcome: String) {
-        if self.cases[i].is_closed() {
-            return;
-        }
-        self.step_clocks(i, CaseEvent::End, at);
-        let case = &mut self.cases[i];
-        for v in case.visits.iter_mut().filter(|v| v.leave.is_none()) {
-            v.leave = Some(at);
-        }
-        case.tokens.clear();
-        case.outcome = Some(outcome.clone());
-        case.ended = Some(at);
-        let id = case.id.clone();
-        self.note(at, "ended", Some(&id), format!("closed: {outcome}"));
-    }
-
-    /// The attributes the case flows on: what participants said, else the truth.
-    fn known(&self, i: usize) -> Assignment {
-        let case = &self.cases[i];
-        let mut a = case.truth.clone();
-        for (k, v) in &case.read {
-            a.insert(k.clone(), v.clone());
-        }
-        a
-    }
-
-    /// Moves on from `node` (just left) along the edge its guards pick.
-    fn follow(&mut self, i: usize, node: NodeIndex, at: DateTime<Utc>) {
-        let known = self.known(i);
-        let open = open_edges(&self.w, node, &self.cases[i].taken);
-        let pick = branch_for(&open, &known)
-            .or_else(|| open.iter().find(|(_, _, s)| s.edge.when.is_none()))
-            .map(|(e, t, _)| (*e, *t));
-        if let Some((e, t)) = pick {
-            self.cases[i].taken.bump(e);
-            self.enter(i, t, at);
-        }
-    }
-
-    /// Passes the steps that need nobody: start, fork, join (when all are in), and
-    /// waits already released.
-    fn flow(&mut self, i: usize, at: DateTime<Utc>) {
-        loop {
-            if self.cases[i].is_closed() || self.cases[i].visits.len() > MAX_VISITS {
-                break;
-            }
-            let tokens = self.cases[i].tokens.clone();
-            let Some(k) = tokens.iter().position(|t| {
-                matches!(
-                    self.w.node(t.node).kind,
-                    NodeKind::Start { .. } | NodeKind::Fork | NodeKind::Join
-                ) || t.release.is_some_and(|r| r <= at)
-            }) else {
-                break;
-            };
-            let tok = self.cases[i].tokens.remove(k);
-            match self.w.node(tok.node).kind {
-                NodeKind::Fork => {
-                    self.leave(i, tok.node, at, None);
-                    let outs: Vec<(EdgeIndex, NodeIndex)> = self
-                        .w
-                        .outgoing(tok.node)
-                        .into_iter()
-                        .map(|(e, t, _)| (e, t))
-                        .collect();
-                    for (e, t) in outs {
-                        self.cases[i].taken.bump(e);
-                        self.enter(i, t, at);
-                    }
-                }
-                NodeKind::Join => {
-                    let need = self.pairs.arity(&self.w, tok.node).unwrap_or(1);
-                    let n = self.cases[i].arrived.bump(tok.node);
-                    // The join's visit was recorded on each arrival; keep the last.
-                    if usize::try_from(n).is_ok_and(|n| n >= need) {
-                        self.cases[i].arrived.reset(tok.node);
-                        let id = &self.w.node(tok.node).id;
-                        let case = &mut self.cases[i];
-                        let mut seen = 0;
-                        case.visits.retain(|v| {
-                            if v.node == *id && v.leave.is_none() {
-                                seen += 1;
-                                seen == n
-                            } else {
-                                true
-                            }
-                        });
-                        self.leave(i, tok.node, at, None);
-                        self.follow(i, tok.node, at);
-                    }
-                }
-                _ => {
-                    self.leave(i, tok.node, at, None);
-                    self.follow(i, tok.node, at);
-                }
-            }
+        let id = self.cases[i].id.clone();
+        if let Some(outcome) = ended {
+            self.note(at, "ended", Some(&id), format!("closed: {outcome}"));
         }
         let ids: Vec<String> = self.cases[i]
-            .tokens
+            .held
             .iter()
-            .map(|t| self.w.node(t.node).id.clone())
+            .filter_map(|h| c.node_ids.get(h.token.node as usize).cloned())
             .collect();
         self.cases[i].at = ids;
     }
 
-    /// The token waiting at a node of `kinds` (first in order), if any.
-    fn token_at(&self, i: usize, want: impl Fn(&NodeKind) -> bool) -> Option<usize> {
-        self.cases[i]
-            .tokens
-            .iter()
-            .position(|t| want(&self.w.node(t.node).kind))
+    fn label(&self, n: u32) -> String {
+        self.compiled
+            .node_ix
+            .get(n as usize)
+            .map(|ix| self.w.node(*ix).label().to_string())
+            .unwrap_or_default()
+    }
+
+    fn node_id(&self, n: u32) -> String {
+        self.compiled
+            .node_ids
+            .get(n as usize)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The branch target a decision gives for the post's true attributes, with the case's
+    /// used-up loop limits (the engine's rule; with a partial truth, the first branch that
+    /// some completion of it takes).
+    fn right_branch(&self, i: usize, d: u32) -> Option<String> {
+        let c = &self.compiled;
+        let case = &self.cases[i];
+        let space = crate::analysis::space::Space::new(&self.w.attributes);
+        let parts = c.split(d, &space.known(&case.truth), &case.flow).ok()?;
+        let (pos, _) = parts.first()?;
+        let e = c.out_edges(d).get((*pos)?)?;
+        Some(self.node_id(e.to))
     }
 
     fn case_action(&mut self, a: &Action, t: DateTime<Utc>) -> Result<(), String> {
@@ -1391,15 +1324,14 @@ impl Session {
                 {
                     told.extend(past.to.iter().map(String::as_str));
                 }
-                let done = self.cases[i].tokens.iter().position(|tok| {
-                    matches!(&self.w.node(tok.node).kind,
-                        NodeKind::Notify { roles: need, .. } if need.iter().all(|r| told.contains(&r.as_str())))
+                let done = self.cases[i].held.iter().position(|h| {
+                    matches!(&h.at, HeldAt::Notify(need) if need.iter().all(|r| told.contains(&r.as_str())))
                 });
                 if let Some(k) = done {
-                    let tok = self.cases[i].tokens.remove(k);
-                    self.leave(i, tok.node, t, Some(&a.by));
-                    self.follow(i, tok.node, t);
-                    self.flow(i, t);
+                    let held = self.cases[i].held.remove(k);
+                    self.drive(i, t, Some(&a.by), |c, flow, d| {
+                        engine::resume(c, flow, held.token, d)
+                    });
                 }
                 to = roles.clone();
                 format!("told {} about {id}", roles.join(", "))
@@ -1412,27 +1344,22 @@ impl Session {
                 };
                 // A step whose only way on is an end gives the workflow's outcome (a
                 // decision does not: closing is not choosing one of its branches).
-                let end = self.cases[i].tokens.iter().find_map(|tok| {
-                    if matches!(self.w.node(tok.node).kind, NodeKind::Decision { .. }) {
-                        return None;
-                    }
-                    match self.w.outgoing(tok.node).as_slice() {
-                        [(_, n, _)] => match &self.w.node(*n).kind {
-                            NodeKind::End { outcome } => Some((tok.node, *n, outcome.clone())),
-                            _ => None,
-                        },
-                        _ => None,
-                    }
-                });
+                let c = self.compiled.clone();
+                let end = self.cases[i]
+                    .held
+                    .iter()
+                    .position(|h| h.at != HeldAt::Decision && c.end_after(h.token.node).is_some());
                 match end {
-                    Some((from, n, _)) if a.kind == ActionKind::Close => {
-                        self.leave(i, from, t, Some(&a.by));
-                        if let Some(k) = self.cases[i].tokens.iter().position(|x| x.node == from) {
-                            self.cases[i].tokens.remove(k);
-                        }
-                        self.enter(i, n, t);
+                    Some(k) if a.kind == ActionKind::Close => {
+                        let held = self.cases[i].held.remove(k);
+                        self.drive(i, t, Some(&a.by), |c, flow, d| {
+                            engine::resume(c, flow, held.token, d)
+                        });
                     }
-                    _ => self.finish(i, t, outcome.to_string()),
+                    _ => self.drive(i, t, None, |c, flow, d| {
+                        engine::close(c, flow, d);
+                        d.finish(outcome.to_string());
+                    }),
                 }
                 format!(
                     "{} {id}",
@@ -1476,11 +1403,12 @@ impl Session {
     ) -> Result<(), String> {
         // With parallel tasks: the one named, else the first of the actor's role, else the
         // first.
+        let held = &self.cases[i].held;
+        let is_task = |h: &Held| matches!(h.at, HeldAt::Task(_));
         let task = if let Some(step) = a.step.as_deref() {
-            let k = self.cases[i].tokens.iter().position(|tok| {
-                let n = self.w.node(tok.node);
-                n.id == step && matches!(n.kind, NodeKind::Task { .. })
-            });
+            let k = held
+                .iter()
+                .position(|h| is_task(h) && self.node_id(h.token.node) == step);
             if k.is_none() {
                 return Err(format!(
                     "post \"{}\" is not at task \"{step}\"; it is at {}",
@@ -1491,16 +1419,17 @@ impl Session {
             k
         } else {
             let mine = a.role.as_deref().and_then(|r| {
-                self.token_at(i, |k| matches!(k, NodeKind::Task { role, .. } if role == r))
+                held.iter()
+                    .position(|h| matches!(&h.at, HeldAt::Task(role) if role == r))
             });
-            mine.or_else(|| self.token_at(i, |k| matches!(k, NodeKind::Task { .. })))
+            mine.or_else(|| held.iter().position(is_task))
         };
         match task {
             Some(k) => {
-                let tok = self.cases[i].tokens.remove(k);
-                self.leave(i, tok.node, t, Some(&a.by));
-                self.follow(i, tok.node, t);
-                self.flow(i, t);
+                let held = self.cases[i].held.remove(k);
+                self.drive(i, t, Some(&a.by), |c, flow, d| {
+                    engine::resume(c, flow, held.token, d)
+                });
                 Ok(())
             }
             None if must => Err(format!(
@@ -1519,98 +1448,234 @@ impl Session {
         a: &Action,
         t: DateTime<Utc>,
     ) -> Result<(), String> {
+        let c = self.compiled.clone();
         // The decision: where a token waits, or right after the task a token is at.
         let mut found = None;
-        for (k, tok) in self.cases[i].tokens.iter().enumerate() {
-            match self.w.node(tok.node).kind {
-                NodeKind::Decision { .. } => {
-                    found = Some((k, None, tok.node));
+        for (k, h) in self.cases[i].held.iter().enumerate() {
+            match &h.at {
+                HeldAt::Decision => {
+                    found = Some((k, false, h.token.node));
                     break;
                 }
-                NodeKind::Task { .. } => {
-                    let outs = self.w.outgoing(tok.node);
-                    if let [(_, d, _)] = outs.as_slice()
-                        && matches!(self.w.node(*d).kind, NodeKind::Decision { .. })
-                    {
-                        found = Some((k, Some(tok.node), *d));
+                HeldAt::Task(_) => {
+                    if let Some(d) = c.decision_after(h.token.node) {
+                        found = Some((k, true, d));
                         break;
                     }
                 }
                 _ => {}
             }
         }
-        let Some((k, task, d)) = found else {
+        let Some((k, after_task, d)) = found else {
             return Err(format!(
                 "post \"{}\" is not at a decision; it is at {}",
                 self.cases[i].id,
                 self.cases[i].at.join(", ")
             ));
         };
-        let taken = &self.cases[i].taken;
-        let open = open_edges(&self.w, d, taken);
-        let Some((e, to, _)) = open
+        let open = c.open_branches(d, &self.cases[i].flow);
+        let targets: Vec<String> = open
             .iter()
-            .find(|(_, n, _)| self.w.node(*n).id == target)
-            .copied()
+            .filter_map(|p| c.out_edges(d).get(*p))
+            .map(|e| self.node_id(e.to))
+            .collect();
+        let Some(pos) = targets
+            .iter()
+            .position(|n| n == target)
+            .and_then(|j| open.get(j).copied())
         else {
-            let names: Vec<&str> = open
-                .iter()
-                .map(|(_, n, _)| self.w.node(*n).id.as_str())
-                .collect();
+            let names: Vec<&str> = targets.iter().map(String::as_str).collect();
             return Err(format!(
                 "decision \"{}\": {}",
-                self.w.node(d).id,
+                self.node_id(d),
                 unknown_word_message("branch", target, &names)
             ));
         };
-        let right = right_branch(&self.w, d, &self.cases[i].truth, taken);
-        let did = self.w.node(d).id.clone();
-        self.cases[i].tokens.remove(k);
-        if let Some(task) = task {
-            self.leave(i, task, t, Some(&a.by));
-            if let Some((te, _, _)) = self.w.outgoing(task).first() {
-                self.cases[i].taken.bump(*te);
-            }
-            self.enter(i, d, t);
-            if let Some(k) = self.cases[i].tokens.iter().position(|x| x.node == d) {
-                self.cases[i].tokens.remove(k);
-            }
+        let right = self.right_branch(i, d);
+        if after_task {
+            let task = self.cases[i].held.remove(k);
+            self.drive(i, t, Some(&a.by), |c, flow, dk| {
+                engine::resume(c, flow, task.token, dk)
+            });
         }
-        self.leave(i, d, t, Some(&a.by));
-        self.cases[i].taken.bump(e);
+        let Some(k) = self.cases[i]
+            .held
+            .iter()
+            .position(|h| h.at == HeldAt::Decision && h.token.node == d)
+        else {
+            return Err(format!(
+                "post \"{}\" did not reach decision \"{}\"",
+                self.cases[i].id,
+                self.node_id(d)
+            ));
+        };
+        let decision = self.cases[i].held.remove(k);
+        let node = self.node_id(d);
         self.cases[i].decisions.push(DecisionMade {
-            node: did,
+            node,
             chosen: target.to_string(),
-            right: right.map(|n| self.w.node(n).id.clone()),
+            right,
             at: t,
             by: a.by.clone(),
             role: a.role.clone(),
         });
-        self.enter(i, to, t);
-        self.flow(i, t);
+        self.drive(i, t, Some(&a.by), |c, flow, dk| {
+            engine::choose(c, flow, decision.token, Some(pos), dk)
+        });
         Ok(())
     }
 }
 
-/// The branch target a decision gives for the true attributes, with the case's used-up
-/// loop limits: the first open guarded branch that accepts, else `otherwise`.
-pub(crate) fn right_branch(
-    w: &Workflow,
-    d: NodeIndex,
-    truth: &Assignment,
-    taken: &Tally<EdgeIndex>,
-) -> Option<NodeIndex> {
-    branch_for(&open_edges(w, d, taken), truth).map(|(_, n, _)| *n)
+/// The drill's driver of the engine: records visits, runs the SLA clocks and keeps the
+/// tokens that wait for people or for time.
+struct Desk<'s> {
+    w: &'s Workflow,
+    c: &'s Compiled,
+    case: &'s mut Case,
+    now: DateTime<Utc>,
+    by: Option<String>,
+    /// Ladder rungs that came due: (clock, rung index, when).
+    fired: Vec<(usize, usize, DateTime<Utc>)>,
+    /// The outcome, when the case ended.
+    ended: Option<String>,
 }
 
-/// Of a node's open edges, the first whose guard accepts `case`, else its `otherwise`.
-fn branch_for<'o, 'w>(
-    open: &'o [(EdgeIndex, NodeIndex, &'w EdgeSlot)],
-    case: &Assignment,
-) -> Option<&'o (EdgeIndex, NodeIndex, &'w EdgeSlot)> {
-    open.iter()
-        .find(|(_, _, s)| s.edge.when.as_ref().is_some_and(|g| g.eval(case)))
-        .or_else(|| open.iter().find(|(_, _, s)| s.edge.otherwise))
+impl Desk<'_> {
+    fn id(&self, n: u32) -> String {
+        self.c.node_ids.get(n as usize).cloned().unwrap_or_default()
+    }
+
+    fn step_clocks(&mut self, event: CaseEvent) {
+        for (k, clock) in self.case.clocks.iter_mut().enumerate() {
+            for ch in clock.step(&event, self.now) {
+                if let ClockChange::Milestone { index, at } = ch {
+                    self.fired.push((k, index, at));
+                }
+            }
+        }
+    }
+
+    fn hold(&mut self, token: Token, at: HeldAt, release: Option<DateTime<Utc>>) {
+        self.case.held.push(Held { token, at, release });
+    }
+
+    /// Ends the case with an outcome.
+    fn finish(&mut self, outcome: String) {
+        if self.case.is_closed() {
+            return;
+        }
+        self.step_clocks(CaseEvent::End);
+        let now = self.now;
+        for v in self.case.visits.iter_mut().filter(|v| v.leave.is_none()) {
+            v.leave = Some(now);
+        }
+        self.case.held.clear();
+        self.case.outcome = Some(outcome.clone());
+        self.case.ended = Some(now);
+        self.ended = Some(outcome);
+    }
+}
+
+static AROUND_THE_CLOCK: AroundTheClock = AroundTheClock;
+
+impl Driver for Desk<'_> {
+    fn open_time(&self, _calendar: Option<u32>) -> &dyn OpenTime {
+        &AROUND_THE_CLOCK
+    }
+
+    fn enter(&mut self, _flow: &engine::Case, token: Token) {
+        let Some(node) = self
+            .c
+            .node_ix
+            .get(token.node as usize)
+            .map(|ix| self.w.node(*ix))
+        else {
+            return;
+        };
+        self.case.visits.push(Visit {
+            node: node.id.clone(),
+            label: node.label().to_string(),
+            role: None,
+            enter: self.now,
+            leave: None,
+            by: None,
+        });
+        let id = node.id.clone();
+        self.step_clocks(CaseEvent::Enter(&id));
+    }
+
+    fn leave(&mut self, _flow: &engine::Case, n: u32) {
+        let id = self.id(n);
+        let (now, by) = (self.now, self.by.clone());
+        if let Some(v) = self
+            .case
+            .visits
+            .iter_mut()
+            .rev()
+            .find(|v| v.node == id && v.leave.is_none())
+        {
+            v.leave = Some(now);
+            v.by = by;
+        }
+        self.step_clocks(CaseEvent::Leave(&id));
+    }
+
+    fn task(&mut self, _flow: &engine::Case, token: Token, role: u32) -> bool {
+        let role = self
+            .c
+            .role_ids
+            .get(role as usize)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(v) = self.case.visits.last_mut() {
+            v.role = Some(role.clone());
+        }
+        self.case.holder_role = Some(role.clone());
+        self.hold(token, HeldAt::Task(role), None);
+        false
+    }
+
+    fn wait(&mut self, _flow: &engine::Case, token: Token) -> bool {
+        let now = self.now;
+        let release = self
+            .c
+            .node_ix
+            .get(token.node as usize)
+            .and_then(|ix| self.w.node(*ix).wait_rule())
+            .and_then(|(wait, cal)| next_release(wait, self.w.zone_of(cal), now))
+            .unwrap_or(now);
+        self.hold(token, HeldAt::Wait, Some(release));
+        false
+    }
+
+    fn notify(&mut self, _flow: &engine::Case, token: Token, roles: &[u32]) -> bool {
+        let roles = roles
+            .iter()
+            .filter_map(|r| self.c.role_ids.get(*r as usize).cloned())
+            .collect();
+        self.hold(token, HeldAt::Notify(roles), None);
+        false
+    }
+
+    fn decide(&mut self, _c: &Compiled, _flow: &engine::Case, token: Token) -> Choice {
+        self.hold(token, HeldAt::Decision, None);
+        Choice::Hold
+    }
+
+    fn end(&mut self, _flow: &engine::Case, _token: Token, outcome: u32) {
+        let outcome = self
+            .c
+            .outcomes
+            .get(outcome as usize)
+            .cloned()
+            .unwrap_or_default();
+        self.finish(outcome);
+    }
+
+    fn stuck(&mut self, _flow: &engine::Case, token: Token, _why: Stop) {
+        let at = self.id(token.node);
+        self.finish(format!("stuck at {at}"));
+    }
 }
 
 /// True when a case act hits `to` (any target when `to` is None).

@@ -186,7 +186,7 @@ pub struct Compiled {
 }
 
 /// Why a workflow cannot be run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompileError {
     /// The guards are too complex for exact case sets.
     #[error(transparent)]

@@ -59,8 +59,11 @@ pub enum Choice {
     Branch(usize),
     /// No branch: the case is stuck.
     None,
-    /// Keep the token until the driver calls [`choose`].
+    /// Keep the token until the driver calls [`choose`]; the case's other tokens move on.
     Hold,
+    /// Keep the token and stop moving the case until the driver calls [`choose`]: the
+    /// chosen branch then goes first (a driver that explores branches depth first).
+    Pause,
 }
 
 /// The state of one case between steps.
@@ -166,10 +169,14 @@ pub trait Driver {
     fn enter(&mut self, _case: &Case, _token: Token) {}
     /// A token left a node.
     fn leave(&mut self, _case: &Case, _node: u32) {}
-    /// A token reached a task; the driver keeps it until the work is done ([`resume`]).
-    fn task(&mut self, case: &Case, token: Token, role: u32);
-    /// A token reached a wait; the driver keeps it until its release ([`resume`]).
-    fn wait(&mut self, case: &Case, token: Token);
+    /// A token reached a task: `true` when the work is done at once (an untimed driver),
+    /// `false` when the driver keeps the token until it is ([`resume`]).
+    fn task(&mut self, case: &Case, token: Token, role: u32) -> bool;
+    /// A token reached a wait: `true` when it is released at once, `false` when the driver
+    /// keeps the token until its release ([`resume`]).
+    fn wait(&mut self, case: &Case, token: Token) -> bool;
+    /// A token arrived at a join (before the join is entered, when this is the last).
+    fn arrive(&mut self, _case: &Case, _token: Token) {}
     /// A token reached a notify step: `true` passes it at once, `false` keeps it until
     /// someone tells the roles ([`resume`]).
     fn notify(&mut self, _case: &Case, _token: Token, _roles: &[u32]) -> bool {
@@ -256,6 +263,7 @@ fn run(c: &Compiled, case: &mut Case, d: &mut impl Driver) {
             continue;
         };
         if let CKind::Join(need) = kind {
+            d.arrive(case, tok);
             let slot = match case.joins.iter().position(|(j, _)| *j == n) {
                 Some(p) => p,
                 None => {
@@ -289,14 +297,25 @@ fn run(c: &Compiled, case: &mut Case, d: &mut impl Driver) {
                     follow_single(c, case, tok, d);
                 }
             }
-            CKind::Task { role, .. } => d.task(case, tok, *role),
-            CKind::Wait => d.wait(case, tok),
+            CKind::Task { role, .. } => {
+                if d.task(case, tok, *role) {
+                    leave(c, case, n, d);
+                    follow_single(c, case, tok, d);
+                }
+            }
+            CKind::Wait => {
+                if d.wait(case, tok) {
+                    leave(c, case, n, d);
+                    follow_single(c, case, tok, d);
+                }
+            }
             CKind::Decision => match d.decide(c, case, tok) {
                 Choice::Branch(i) if i < c.out_edges(n).len() => {
                     leave(c, case, n, d);
                     take(c, case, tok, i);
                 }
                 Choice::Hold => {}
+                Choice::Pause => return,
                 _ => stop(c, case, tok, Stop::NoBranch, d),
             },
             CKind::Fork => {
@@ -459,6 +478,22 @@ impl Compiled {
             .filter(|(_, e)| self.open(e, &case.taken))
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// The end a node leads straight to: its only way on is an end node.
+    pub fn end_after(&self, n: u32) -> Option<u32> {
+        match self.out_edges(n) {
+            [e] if matches!(self.kinds.get(e.to as usize), Some(CKind::End(_))) => Some(e.to),
+            _ => None,
+        }
+    }
+
+    /// The decision a node leads straight to: its only way on is a decision.
+    pub fn decision_after(&self, n: u32) -> Option<u32> {
+        match self.out_edges(n) {
+            [e] if matches!(self.kinds.get(e.to as usize), Some(CKind::Decision)) => Some(e.to),
+            _ => None,
+        }
     }
 
     /// The SLA rules that apply to a known case.

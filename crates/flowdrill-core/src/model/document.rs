@@ -514,6 +514,22 @@ impl Node {
         self.name.as_deref().unwrap_or(&self.id)
     }
 
+    /// A notify node's message.
+    pub fn message(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Notify { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A wait node's rule and the calendar whose zone its times are in.
+    pub fn wait_rule(&self) -> Option<(&WaitFor, Option<&str>)> {
+        match &self.kind {
+            NodeKind::Wait { wait, calendar } => Some((wait, calendar.as_deref())),
+            _ => None,
+        }
+    }
+
     /// A node of the given kind with no name.
     pub fn new(id: impl Into<String>, kind: NodeKind) -> Self {
         Node {

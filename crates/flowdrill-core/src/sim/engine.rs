@@ -1046,12 +1046,13 @@ impl Driver for Moving<'_, '_> {
         }
     }
 
-    fn task(&mut self, flow: &engine::Case, token: Token, role: u32) {
+    fn task(&mut self, flow: &engine::Case, token: Token, role: u32) -> bool {
         self.e.log(self.case, token.node, Some(role), "schedule");
         self.e.enqueue(self.case, flow, token, role);
+        false
     }
 
-    fn wait(&mut self, _flow: &engine::Case, token: Token) {
+    fn wait(&mut self, _flow: &engine::Case, token: Token) -> bool {
         let (case, n) = (self.case, token.node);
         let e = &mut *self.e;
         let life = e.cases[case as usize].life;
@@ -1064,7 +1065,7 @@ impl Driver for Moving<'_, '_> {
             Some(Some(CWait::Points { at, batch })) => {
                 let i = at.partition_point(|p| *p < now);
                 // No release within reach: the case waits past the horizon.
-                let Some(&t) = at.get(i) else { return };
+                let Some(&t) = at.get(i) else { return false };
                 if *batch {
                     e.batches[n as usize].push((case, life, token));
                     if !e.batch_armed[n as usize] {
@@ -1077,6 +1078,7 @@ impl Driver for Moving<'_, '_> {
             }
             _ => {}
         }
+        false
     }
 
     fn notify(&mut self, _flow: &engine::Case, _token: Token, roles: &[u32]) -> bool {

@@ -1,26 +1,31 @@
 //! Timing one route: when each step is entered and left, and what the SLA rules say.
 //!
-//! A route is untimed; a timeline puts it on the calendar for an arrival instant. Tasks
-//! take their effort (the fastest possible or the typical, i.e. the mean) in the open hours
-//! of their role's calendar; waits last their delay or until their calendar point or batch
-//! release; every other node takes no time. Fork branches run side by side and a join is
-//! entered when its last branch arrives. There is no queueing: this is one case alone,
-//! which is what a deadline promise and an SLA feasibility check need. (The simulator adds
-//! queues and staffing.)
+//! A route is untimed; a timeline puts it on the calendar for an arrival instant. It is a
+//! driver of the [`engine`](crate::engine), which moves the case along the route's branches
+//! and runs its SLA clocks, while the driver keeps time: tasks take their effort (the
+//! fastest possible or the typical, i.e. the mean) in the open hours of their role's
+//! calendar; waits last their delay or until their calendar point or batch release
+//! ([`next_release`]); every other node takes no time. Fork branches run side by side and
+//! a join is entered when its last branch arrives. There is no queueing: this is one case
+//! alone, which is what a deadline promise and an SLA feasibility check need. (The
+//! simulator adds queues and staffing.)
 
-use chrono::{DateTime, Datelike, Utc};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::analysis::route::Route;
+use crate::analysis::space::Space;
+use crate::engine::compiled::{CKind, CompileError, Compiled};
+use crate::engine::{self, Choice, Driver, Stop, Token};
 use crate::model::duration::Duration;
 use crate::model::effort::Effort;
 use crate::model::value::Assignment;
 use crate::model::workflow::Workflow;
-use crate::model::{Batch, NodeKind, WaitFor};
-use crate::time::business::{CalendarError, next_local};
-use crate::time::calendar::Calendar;
-use crate::time::clock::{CaseEvent, ClockState, SlaClock};
-use crate::time::sla::SlaRule;
+use crate::time::business::{CalendarError, next_release};
+use crate::time::clock::{ClockState, Exact, Millis, OpenTime, SlaRun, millis};
 
 /// How long tasks take in a timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +64,9 @@ pub enum TimelineError {
     /// A wait's point in time could not be found.
     #[error("wait \"{0}\" never releases")]
     NeverReleases(String),
+    /// The guards are too complex to compile.
+    #[error(transparent)]
+    Compile(#[from] CompileError),
 }
 
 /// When a step of a route is entered and left.
@@ -73,13 +81,244 @@ pub struct TimedStep {
     pub leave: DateTime<Utc>,
 }
 
-fn plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
-    d.after(t)
+/// A route put on the calendar: its timed steps and the SLA clocks of the rules measured.
+#[derive(Debug, Clone)]
+pub struct Timed {
+    /// The steps, in the route's order.
+    pub steps: Vec<TimedStep>,
+    /// The clocks: (rule index into the workflow's `slas`, clock), on milliseconds from the
+    /// arrival.
+    pub clocks: Vec<(u16, SlaRun)>,
+    /// When the case's last step was left.
+    pub end: DateTime<Utc>,
 }
 
-fn role_calendar<'w>(w: &'w Workflow, role: &str) -> Option<(&'w str, &'w Calendar)> {
-    let name = w.roles.get(role)?.calendar.as_deref()?;
-    w.calendars.get(name).map(|c| (name, c))
+/// A token kept until an instant: (instant, sequence, node, edge in, lane).
+type Due = (Millis, u64, u32, Option<u32>, u32);
+
+/// Keeps time for one case on a route: the timeline's driver of the engine.
+struct Clockwork<'w> {
+    w: &'w Workflow,
+    current: &'w Compiled,
+    /// Each workflow calendar, counted exactly from the arrival.
+    calendars: Vec<Exact<'w>>,
+    always: crate::time::clock::AroundTheClock,
+    arrival: DateTime<Utc>,
+    pace: Pace,
+    now: Millis,
+    /// Tokens kept at tasks and waits, by the instant they move on.
+    due: BinaryHeap<Reverse<Due>>,
+    seq: u64,
+    /// The branches the route took out of each decision, in order: (decision, position).
+    choices: Vec<(u32, usize)>,
+    /// Steps entered so far: (node, enter, leave).
+    steps: Vec<(u32, Millis, Option<Millis>)>,
+    error: Option<TimelineError>,
+}
+
+impl Clockwork<'_> {
+    fn instant(&self, t: Millis) -> DateTime<Utc> {
+        self.arrival
+            .checked_add_signed(TimeDelta::milliseconds(t))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    fn keep(&mut self, at: Millis, token: Token) {
+        self.seq += 1;
+        self.due
+            .push(Reverse((at, self.seq, token.node, token.via, token.lane)));
+    }
+
+    fn node(&self, c: &Compiled, n: u32) -> Option<&crate::model::Node> {
+        c.node_ix.get(n as usize).map(|ix| self.w.node(*ix))
+    }
+}
+
+impl Driver for Clockwork<'_> {
+    fn now(&self) -> Millis {
+        self.now
+    }
+
+    fn open_time(&self, calendar: Option<u32>) -> &dyn OpenTime {
+        match calendar.and_then(|i| self.calendars.get(i as usize)) {
+            Some(c) => c,
+            None => &self.always,
+        }
+    }
+
+    fn enter(&mut self, _case: &engine::Case, token: Token) {
+        self.steps.push((token.node, self.now, None));
+    }
+
+    fn leave(&mut self, _case: &engine::Case, node: u32) {
+        let now = self.now;
+        if let Some(s) = self
+            .steps
+            .iter_mut()
+            .rev()
+            .find(|s| s.0 == node && s.2.is_none())
+        {
+            s.2 = Some(now);
+        }
+    }
+
+    fn task(&mut self, _case: &engine::Case, token: Token, role: u32) -> bool {
+        let c_role = self.w.roles.get_index(role as usize);
+        let work = match self.current.kinds.get(token.node as usize) {
+            Some(CKind::Task {
+                effort: Some(e), ..
+            }) => match self.pace {
+                Pace::Fastest => e.minimum(),
+                Pace::Typical => e.mean(),
+            },
+            _ => Duration::ZERO,
+        };
+        let calendar = c_role.and_then(|(_, r)| r.calendar.as_deref());
+        let done = match calendar.and_then(|name| self.w.calendars.get(name).map(|cal| (name, cal)))
+        {
+            Some((name, cal)) => match cal.deadline(self.instant(self.now), work) {
+                Ok(t) => (t - self.arrival).num_milliseconds(),
+                Err(source) => {
+                    self.error.get_or_insert(TimelineError::Calendar {
+                        role: c_role.map(|(id, _)| id.clone()).unwrap_or_default(),
+                        calendar: name.to_string(),
+                        source,
+                    });
+                    return false;
+                }
+            },
+            None => self.now.saturating_add(millis(work)),
+        };
+        self.keep(done, token);
+        false
+    }
+
+    fn wait(&mut self, _case: &engine::Case, token: Token) -> bool {
+        let Some(node) = self.node(self.current, token.node) else {
+            return true;
+        };
+        let Some((wait, calendar)) = node.wait_rule() else {
+            return true;
+        };
+        let tz = self.w.zone_of(calendar);
+        match next_release(wait, tz, self.instant(self.now)) {
+            Some(t) => {
+                let at = (t - self.arrival).num_milliseconds();
+                self.keep(at, token);
+            }
+            None => {
+                self.error
+                    .get_or_insert(TimelineError::NeverReleases(node.id.clone()));
+            }
+        }
+        false
+    }
+
+    fn decide(&mut self, _c: &Compiled, _case: &engine::Case, token: Token) -> Choice {
+        match self.choices.iter().position(|(d, _)| *d == token.node) {
+            Some(k) => Choice::Branch(self.choices.remove(k).1),
+            None => Choice::None,
+        }
+    }
+
+    fn stuck(&mut self, _case: &engine::Case, _token: Token, _why: Stop) {}
+}
+
+/// Puts a route on the calendar for a case arriving at `arrival`, running the clocks of
+/// the given SLA rules (indices into the workflow's `slas`).
+pub fn run_route(
+    w: &Workflow,
+    c: &Compiled,
+    route: &Route,
+    rules: &[u16],
+    arrival: DateTime<Utc>,
+    pace: Pace,
+) -> Result<Timed, TimelineError> {
+    let Some(start) = c.node_by_id(&route.start) else {
+        return Ok(Timed {
+            steps: Vec::new(),
+            clocks: Vec::new(),
+            end: arrival,
+        });
+    };
+    // The branch each decision took, from the edges the route's steps came in by.
+    let mut choices = Vec::new();
+    for step in &route.steps {
+        for id in &step.edges {
+            let Some(e) = c
+                .edge_ix
+                .iter()
+                .position(|ix| w.edge(*ix).edge.display_id() == *id)
+            else {
+                continue;
+            };
+            let Some(from) = (0..c.kinds.len() as u32).find(|n| {
+                let first = c.out.get(*n as usize).copied().unwrap_or(0) as usize;
+                let end = c.out.get(*n as usize + 1).copied().unwrap_or(0) as usize;
+                (first..end).contains(&e)
+            }) else {
+                continue;
+            };
+            if matches!(c.kinds.get(from as usize), Some(CKind::Decision)) {
+                let first = c.out.get(from as usize).copied().unwrap_or(0) as usize;
+                choices.push((from, e - first));
+            }
+        }
+    }
+    let mut clock = Clockwork {
+        w,
+        calendars: w
+            .calendars
+            .values()
+            .map(|calendar| Exact {
+                calendar,
+                origin: arrival,
+            })
+            .collect(),
+        always: crate::time::clock::AroundTheClock,
+        arrival,
+        pace,
+        now: 0,
+        due: BinaryHeap::new(),
+        seq: 0,
+        choices,
+        steps: Vec::new(),
+        error: None,
+        current: c,
+    };
+    let mut flow = engine::Case::new(c, rules.iter().copied());
+    engine::start(c, &mut flow, start, &mut clock);
+    while clock.error.is_none()
+        && let Some(Reverse((at, _, node, via, lane))) = clock.due.pop()
+    {
+        clock.now = clock.now.max(at);
+        engine::resume(c, &mut flow, Token { node, via, lane }, &mut clock);
+    }
+    if let Some(e) = clock.error {
+        return Err(e);
+    }
+    // The steps in the route's order: the k-th visit of a node is its k-th timed step.
+    let mut timed = clock.steps.clone();
+    let mut steps = Vec::with_capacity(route.steps.len());
+    for s in &route.steps {
+        let Some(n) = c.node_by_id(&s.node) else {
+            continue;
+        };
+        if let Some(k) = timed.iter().position(|t| t.0 == n) {
+            let (_, enter, leave) = timed.remove(k);
+            steps.push(TimedStep {
+                node: s.node.clone(),
+                enter: clock.instant(enter),
+                leave: clock.instant(leave.unwrap_or(enter)),
+            });
+        }
+    }
+    let end = steps.iter().map(|s| s.leave).max().unwrap_or(arrival);
+    Ok(Timed {
+        steps,
+        clocks: flow.clocks().to_vec(),
+        end,
+    })
 }
 
 /// Puts a route on the calendar for a case arriving at `arrival`.
@@ -89,114 +328,8 @@ pub fn timeline(
     arrival: DateTime<Utc>,
     pace: Pace,
 ) -> Result<Vec<TimedStep>, TimelineError> {
-    // When each lane (branch of a fork, by its dotted name) last left a step: a short
-    // list, as few branches are open at once.
-    let mut lanes: Vec<(String, DateTime<Utc>)> = vec![(String::new(), arrival)];
-    let lane_at = |lanes: &[(String, DateTime<Utc>)], name: &str| {
-        lanes.iter().find(|(k, _)| k == name).map(|(_, t)| *t)
-    };
-    let mut out = Vec::with_capacity(route.steps.len());
-    for step in &route.steps {
-        let Some(node) = w.node_by_id(&step.node) else {
-            continue;
-        };
-        let parent = step
-            .lane
-            .rsplit_once('.')
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-        let enter = match &node.kind {
-            NodeKind::Join => {
-                // The last of the branches that ran under this lane.
-                let prefix = if step.lane.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}.", step.lane)
-                };
-                let is_child = |k: &str| {
-                    !k.is_empty()
-                        && k.strip_prefix(prefix.as_str())
-                            .is_some_and(|rest| !rest.contains('.'))
-                };
-                let t = lanes
-                    .iter()
-                    .filter(|(k, _)| is_child(k))
-                    .map(|(_, t)| *t)
-                    .max();
-                lanes.retain(|(k, _)| !is_child(k));
-                t.or_else(|| lane_at(&lanes, &step.lane)).unwrap_or(arrival)
-            }
-            _ => lane_at(&lanes, &step.lane)
-                .or_else(|| lane_at(&lanes, &parent))
-                .unwrap_or(arrival),
-        };
-        let leave = match &node.kind {
-            NodeKind::Task { role, effort } => {
-                let work = effort.as_ref().map_or(Duration::ZERO, |e| match pace {
-                    Pace::Fastest => e.minimum(),
-                    Pace::Typical => e.mean(),
-                });
-                match role_calendar(w, role) {
-                    Some((name, cal)) => {
-                        cal.deadline(enter, work)
-                            .map_err(|source| TimelineError::Calendar {
-                                role: role.clone(),
-                                calendar: name.to_string(),
-                                source,
-                            })?
-                    }
-                    None => plus(enter, work),
-                }
-            }
-            NodeKind::Wait { .. } => wait_release(w, node, enter)?,
-            _ => enter,
-        };
-        match lanes.iter_mut().find(|(k, _)| *k == step.lane) {
-            Some(slot) => slot.1 = leave,
-            None => lanes.push((step.lane.clone(), leave)),
-        }
-        out.push(TimedStep {
-            node: step.node.clone(),
-            enter,
-            leave,
-        });
-    }
-    Ok(out)
-}
-
-/// When a case that enters wait node `node` at `enter` is released (the node must be a
-/// wait; any other node releases at once).
-pub fn wait_release(
-    w: &Workflow,
-    node: &crate::model::Node,
-    enter: DateTime<Utc>,
-) -> Result<DateTime<Utc>, TimelineError> {
-    let NodeKind::Wait { wait, calendar } = &node.kind else {
-        return Ok(enter);
-    };
-    let tz = w.zone_of(calendar.as_deref());
-    let never = || TimelineError::NeverReleases(node.id.clone());
-    let release = match wait {
-        WaitFor::Delay(d) => plus(enter, *d),
-        WaitFor::Until(p) => {
-            next_local(tz, enter, p.time, |d| d.weekday() == p.day).ok_or_else(never)?
-        }
-        WaitFor::Batch(Batch::Daily { at }) => {
-            next_local(tz, enter, *at, |_| true).ok_or_else(never)?
-        }
-        WaitFor::Batch(Batch::Weekly { at }) => {
-            next_local(tz, enter, at.time, |d| d.weekday() == at.day).ok_or_else(never)?
-        }
-        WaitFor::Batch(Batch::Monthly { day, at }) => next_local(tz, enter, *at, |d| {
-            if *day > 0 {
-                d.day() == u32::from(day.unsigned_abs())
-            } else {
-                d.succ_opt().is_some_and(|n| n.month() != d.month())
-            }
-        })
-        .ok_or_else(never)?,
-    };
-    Ok(release)
+    let c = Compiled::new(w)?;
+    Ok(run_route(w, &c, route, &[], arrival, pace)?.steps)
 }
 
 /// One rung of an escalation ladder on a route: when it would fire and who is told.
@@ -237,46 +370,34 @@ pub struct RouteSla {
     pub state: ClockState,
 }
 
-/// Drives SLA clocks along a timeline and returns each clock after the route.
-pub fn run_clocks<'r>(
-    w: &Workflow,
-    rules: impl IntoIterator<Item = &'r SlaRule>,
-    arrival: DateTime<Utc>,
-    steps: &[TimedStep],
-    ended: bool,
-) -> Vec<SlaClock> {
-    let mut events: Vec<(DateTime<Utc>, usize, CaseEvent)> = vec![(arrival, 0, CaseEvent::Start)];
-    for (i, s) in steps.iter().enumerate() {
-        events.push((s.enter, 2 * i + 1, CaseEvent::Enter(&s.node)));
-        if ended && i + 1 == steps.len() {
-            events.push((s.enter, 2 * i + 2, CaseEvent::End));
-        } else {
-            events.push((s.leave, 2 * i + 2, CaseEvent::Leave(&s.node)));
-        }
+/// The clock an SLA rule counts on, on milliseconds from `origin`.
+pub fn rule_time<'w>(
+    w: &'w Workflow,
+    rule: &crate::time::sla::SlaRule,
+    origin: DateTime<Utc>,
+) -> Box<dyn OpenTime + 'w> {
+    match rule.calendar.as_ref().and_then(|n| w.calendars.get(n)) {
+        Some(calendar) => Box::new(Exact { calendar, origin }),
+        None => Box::new(crate::time::clock::AroundTheClock),
     }
-    crate::util::sort::sort_by_key(&mut events, |(t, seq, _)| (*t, *seq));
-    rules
-        .into_iter()
-        .map(|rule| {
-            let cal = rule.calendar.as_ref().and_then(|c| w.calendars.get(c));
-            let mut clock = SlaClock::new(rule, cal);
-            for (t, _, e) in &events {
-                clock.step(e, *t);
-            }
-            clock
-        })
-        .collect()
 }
 
-/// The SLA rules that apply to a case (those whose guard the case's attributes satisfy).
-pub fn applicable<'w>(w: &'w Workflow, case: &Assignment) -> Vec<&'w SlaRule> {
-    w.slas
+/// The SLA rules that surely apply to a case (those whose guard accepts every case that
+/// agrees with the attributes given), as indices into the workflow's `slas`.
+pub fn applicable_rules(w: &Workflow, c: &Compiled, case: &Assignment) -> Vec<u16> {
+    let space = Space::new(&w.attributes);
+    let known = space.known(case);
+    c.slas
         .iter()
-        .filter(|r| {
-            r.when
-                .as_ref()
-                .is_none_or(|g| g.eval_partial(case) == Some(true))
+        .enumerate()
+        .filter(|(_, sla)| {
+            sla.guard.is_none_or(|g| {
+                c.guard_sets
+                    .get(g as usize)
+                    .is_some_and(|set| known.is_subset(set).unwrap_or(false))
+            })
         })
+        .map(|(r, _)| r as u16)
         .collect()
 }
 
@@ -288,31 +409,29 @@ pub fn route_slas(
     case: &Assignment,
     arrival: DateTime<Utc>,
 ) -> Result<Vec<RouteSla>, TimelineError> {
-    let steps = timeline(w, route, arrival, Pace::Typical)?;
-    let rules = applicable(w, case);
-    let clocks = run_clocks(
-        w,
-        rules.iter().copied(),
-        arrival,
-        &steps,
-        route.outcome.is_some(),
-    );
+    let c = Compiled::new(w)?;
+    let rules = applicable_rules(w, &c, case);
+    let timed = run_route(w, &c, route, &rules, arrival, Pace::Typical)?;
+    let at = |t: Millis| {
+        arrival
+            .checked_add_signed(TimeDelta::milliseconds(t))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    };
     let mut out = Vec::new();
-    for clock in clocks {
-        let rule = clock.rule();
-        let started = clock.started_at();
-        // The ladder as it stands at the start: a fresh clock started then.
-        let cal = rule.calendar.as_ref().and_then(|c| w.calendars.get(c));
-        let mut fresh = SlaClock::new(rule, cal);
-        if let Some(t) = started {
-            fresh.step(&CaseEvent::Start, t);
-            force_running(&mut fresh, rule, t);
-        }
+    for (r, run) in &timed.clocks {
+        let (Some(rule), Some(sla)) = (w.slas.get(usize::from(*r)), c.slas.get(usize::from(*r)))
+        else {
+            continue;
+        };
+        let time = rule_time(w, rule, arrival);
+        let started = run.started().map(at);
+        // The ladder as it stands at the start: the clock running from then, nothing used.
+        let from_start = |amount: Millis| run.started().and_then(|s| time.after(s, amount)).map(at);
         let holder = started.and_then(|t| {
             route
                 .steps
                 .iter()
-                .zip(&steps)
+                .zip(&timed.steps)
                 .find(|(s, ts)| s.role.is_some() && ts.leave >= t)
                 .and_then(|(s, _)| s.role.clone())
         });
@@ -320,7 +439,6 @@ pub fn route_slas(
             .as_ref()
             .and_then(|r| w.roles.get(r))
             .and_then(|r| r.escalates_to.clone());
-        let upcoming = fresh.upcoming();
         let ladder = rule
             .escalation
             .iter()
@@ -345,7 +463,12 @@ pub fn route_slas(
                 }
                 LadderStep {
                     at: m.at.to_string(),
-                    instant: upcoming.iter().find(|f| f.index == i).map(|f| f.at),
+                    instant: sla
+                        .rule
+                        .ladder
+                        .iter()
+                        .find(|rung| rung.index == i)
+                        .and_then(|rung| from_start(rung.amount)),
                     notify,
                     actions,
                 }
@@ -357,24 +480,11 @@ pub fn route_slas(
             target: rule.target,
             calendar: rule.calendar.clone(),
             started,
-            deadline: fresh.deadline(),
+            deadline: from_start(sla.rule.target),
             ladder,
-            stopped: clock.stopped_at(),
-            state: clock.state(),
+            stopped: run.stopped().map(at),
+            state: run.state(),
         });
     }
     Ok(out)
-}
-
-/// Starts a clock whose start point is a node rather than the case start.
-fn force_running(clock: &mut SlaClock, rule: &SlaRule, at: DateTime<Utc>) {
-    use crate::time::sla::ClockPoint;
-    let event = match &rule.start {
-        ClockPoint::Enter(ids) => ids.first().map(|n| CaseEvent::Enter(n)),
-        ClockPoint::Leave(ids) => ids.first().map(|n| CaseEvent::Leave(n)),
-        _ => None,
-    };
-    if let Some(e) = event {
-        clock.step(&e, at);
-    }
 }

@@ -195,41 +195,6 @@ impl<'a> Extend<&'a str> for Names<'a> {
     }
 }
 
-/// How many times each key was counted: a short list, for the few nodes and edges a case
-/// passes more than once (a join's arrivals, a retried edge). Cheap to clone, which a case
-/// is at every split of the route table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Tally<K>(Vec<(K, u32)>);
-
-impl<K> Default for Tally<K> {
-    fn default() -> Self {
-        Tally(Vec::new())
-    }
-}
-
-impl<K: Copy + PartialEq> Tally<K> {
-    /// The count of `k` (0 when never counted).
-    pub(crate) fn get(&self, k: K) -> u32 {
-        self.0.iter().find(|(x, _)| *x == k).map_or(0, |(_, n)| *n)
-    }
-
-    /// Counts `k` once more and returns its new count.
-    pub(crate) fn bump(&mut self, k: K) -> u32 {
-        if let Some((_, n)) = self.0.iter_mut().find(|(x, _)| *x == k) {
-            *n = n.saturating_add(1);
-            *n
-        } else {
-            self.0.push((k, 1));
-            1
-        }
-    }
-
-    /// Forgets `k`'s count.
-    pub(crate) fn reset(&mut self, k: K) {
-        self.0.retain(|(x, _)| *x != k);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,17 +207,6 @@ mod tests {
         assert!(!n.insert("lead"));
         assert!(n.contains("legal") && !n.contains("pr"));
         assert_eq!(n.iter().collect::<Vec<_>>(), vec!["agent", "lead", "legal"]);
-    }
-
-    #[test]
-    fn tallies_count_per_key() {
-        let mut t: Tally<char> = Tally::default();
-        assert_eq!(t.get('a'), 0);
-        assert_eq!(t.bump('a'), 1);
-        assert_eq!(t.bump('b'), 1);
-        assert_eq!(t.bump('a'), 2);
-        t.reset('a');
-        assert_eq!((t.get('a'), t.get('b')), (0, 1));
     }
 
     #[test]
