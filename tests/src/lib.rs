@@ -15,6 +15,8 @@
 
 use std::path::PathBuf;
 
+pub mod drivers;
+
 use flowdrill_core::analysis::route::{Route, RouteTable, parse_assignment, route_from};
 use flowdrill_core::{Assignment, Workflow};
 

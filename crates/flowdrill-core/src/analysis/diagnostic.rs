@@ -170,6 +170,14 @@ impl Report {
             .count()
     }
 
+    /// The errors alone, in order.
+    pub fn into_errors(self) -> Vec<Diagnostic> {
+        self.diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
+    }
+
     /// The number of warnings.
     pub fn warning_count(&self) -> usize {
         self.diagnostics

@@ -509,15 +509,9 @@ impl Session {
     pub fn new(w: Workflow, scenario: DrillScenario) -> Result<Session, DrillError> {
         let origin = parse_instant(&scenario.starts_at)
             .map_err(|m| DrillError::Scenario(format!("starts_at: {m}")))?;
-        let structure = crate::analysis::validate::validate_structure(&w);
-        if structure.error_count() > 0 {
-            return Err(DrillError::Workflow(
-                structure
-                    .diagnostics
-                    .into_iter()
-                    .filter(|d| d.severity == crate::analysis::diagnostic::Severity::Error)
-                    .collect(),
-            ));
+        let errors = crate::analysis::validate::validate_structure(&w).into_errors();
+        if !errors.is_empty() {
+            return Err(DrillError::Workflow(errors));
         }
         let compiled = Compiled::new(&w).map_err(DrillError::Compile)?;
         check_scenario(&w, &scenario)?;
@@ -565,6 +559,39 @@ impl Session {
     /// The workflow drilled.
     pub fn workflow(&self) -> &Workflow {
         &self.w
+    }
+
+    /// The decision a post at `node` faces (the node itself, or the decision right after a
+    /// task) and the branches still open to it by the engine's rule (a branch whose retry
+    /// limit the post has used up is left out): the decision's id and each branch's target
+    /// id and label.
+    pub(crate) fn open_branches(
+        &self,
+        case: &Case,
+        node: &str,
+    ) -> Option<(String, Vec<(String, String)>)> {
+        let c = &self.compiled;
+        let n = c.node_by_id(node)?;
+        let d = if c.is_decision(n) {
+            n
+        } else {
+            c.decision_after(n)?
+        };
+        let first = *c.out.get(d as usize)? as usize;
+        let branches = c
+            .open_branches(d, &case.flow)
+            .into_iter()
+            .filter_map(|p| {
+                let to = c.node_ids.get(c.edges.get(first + p)?.to as usize)?;
+                let slot = self.w.edge(*c.edge_ix.get(first + p)?);
+                let label = match &slot.edge.label {
+                    Some(l) => l.clone(),
+                    None => self.w.node_by_id(to)?.label().to_string(),
+                };
+                Some((to.clone(), label))
+            })
+            .collect();
+        Some((c.node_ids.get(d as usize)?.clone(), branches))
     }
 
     /// The scenario.
@@ -1657,7 +1684,12 @@ impl Driver for Desk<'_> {
         false
     }
 
-    fn decide(&mut self, _c: &Compiled, _flow: &engine::Case, token: Token) -> Choice {
+    fn decide(&mut self, c: &Compiled, flow: &engine::Case, token: Token) -> Choice {
+        // With every branch's limit used up there is nothing to route to: stuck, as in
+        // every driver (validation reports such a decision as a gap).
+        if c.open_branches(token.node, flow).is_empty() {
+            return Choice::None;
+        }
         self.hold(token, HeldAt::Decision, None);
         Choice::Hold
     }

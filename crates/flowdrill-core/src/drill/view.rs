@@ -366,19 +366,6 @@ fn case_view(s: &Session, c: &Case, now: DateTime<Utc>) -> CaseView {
             .filter_map(|id| {
                 let ix = w.node_index(id)?;
                 let node = w.node(ix);
-                let branches_of = |d| -> Vec<BranchView> {
-                    w.outgoing(d)
-                        .into_iter()
-                        .map(|(_, t, slot)| BranchView {
-                            to: w.node(t).id.clone(),
-                            label: slot
-                                .edge
-                                .label
-                                .clone()
-                                .unwrap_or_else(|| w.node(t).label().to_string()),
-                        })
-                        .collect()
-                };
                 let mut step = StepView {
                     node: id.clone(),
                     label: node.label().to_string(),
@@ -388,20 +375,17 @@ fn case_view(s: &Session, c: &Case, now: DateTime<Utc>) -> CaseView {
                     decision: None,
                     roles: Vec::new(),
                 };
+                // The decision the post faces here and the branches the engine still
+                // allows (a used-up retry is not offered).
+                if let Some((decision, open)) = s.open_branches(c, id) {
+                    step.decision = Some(decision);
+                    step.branches = open
+                        .into_iter()
+                        .map(|(to, label)| BranchView { to, label })
+                        .collect();
+                }
                 match &node.kind {
-                    NodeKind::Decision { .. } => {
-                        step.branches = branches_of(ix);
-                        step.decision = Some(id.clone());
-                    }
-                    NodeKind::Task { role, .. } => {
-                        step.role = Some(role.clone());
-                        if let [(_, d, _)] = w.outgoing(ix).as_slice()
-                            && matches!(w.node(*d).kind, NodeKind::Decision { .. })
-                        {
-                            step.branches = branches_of(*d);
-                            step.decision = Some(w.node(*d).id.clone());
-                        }
-                    }
+                    NodeKind::Task { role, .. } => step.role = Some(role.clone()),
                     NodeKind::Notify { roles, .. } => step.roles = roles.clone(),
                     _ => {}
                 }

@@ -496,6 +496,38 @@ impl Compiled {
         }
     }
 
+    /// The work time of a task node (`None` for other nodes and for tasks without one).
+    pub fn effort(&self, n: u32) -> Option<&crate::model::effort::Effort> {
+        match self.kinds.get(n as usize) {
+            Some(CKind::Task { effort, .. }) => effort.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// True when the node is a decision.
+    pub fn is_decision(&self, n: u32) -> bool {
+        matches!(self.kinds.get(n as usize), Some(CKind::Decision))
+    }
+
+    /// True when the node is a task.
+    pub fn is_task(&self, n: u32) -> bool {
+        matches!(self.kinds.get(n as usize), Some(CKind::Task { .. }))
+    }
+
+    /// The branch an edge (an index into [`Compiled::edges`]) is, when it leaves a decision:
+    /// the decision and the edge's position among its outgoing edges.
+    pub fn branch_of(&self, e: usize) -> Option<(u32, usize)> {
+        // `out` is sorted: the node whose range holds the edge is the last that starts at
+        // or before it.
+        let from = self
+            .out
+            .partition_point(|first| *first as usize <= e)
+            .checked_sub(1)?;
+        let first = *self.out.get(from)? as usize;
+        let end = *self.out.get(from + 1)? as usize;
+        (e < end && self.is_decision(from as u32)).then_some((from as u32, e - first))
+    }
+
     /// The SLA rules that apply to a known case.
     pub fn rules_for<'a>(&'a self, values: &'a [u8]) -> impl Iterator<Item = u16> + 'a {
         self.slas.iter().enumerate().filter_map(move |(r, sla)| {

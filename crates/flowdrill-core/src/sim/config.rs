@@ -287,9 +287,10 @@ impl SimConfig {
 /// Why a simulation stopped without results.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SimError {
-    /// The workflow has structural errors (SLA feasibility findings do not count).
-    #[error("the workflow has {0} error(s); run `check` and fix them first")]
-    Invalid(usize),
+    /// The workflow has structural errors (SLA feasibility findings do not count): the
+    /// error diagnostics, each with its place.
+    #[error("the workflow has {} error(s){}; run `check` and fix them first", .0.len(), .0.first().map(|d| format!(" (the first: {})", d.message)).unwrap_or_default())]
+    Invalid(Vec<crate::analysis::diagnostic::Diagnostic>),
     /// No start node has arrivals.
     #[error("no start node has \"arrivals\"; give at least one a rate or a schedule")]
     NoArrivals,

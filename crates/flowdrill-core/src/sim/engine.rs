@@ -16,7 +16,7 @@ use super::results::{LogRow, Progress, RepResult, RoleStats, SlaStats, dist};
 use super::sample::{Stream, streams};
 use super::stats::{Quantiles, Series, Summary, TimeWeighted};
 use super::tables::{CArrivals, CWait, Tables};
-use crate::engine::compiled::{CKind, Compiled};
+use crate::engine::compiled::Compiled;
 use crate::engine::{self, Choice, Driver, Stop, Token};
 use crate::time::clock::{AroundTheClock, ClockState, Millis, OpenTime, Transition, millis};
 
@@ -648,13 +648,8 @@ impl<'c> Engine<'c> {
         {
             cs.queued.swap_remove(p);
         }
-        let effort = match &c.kinds[job.token.node as usize] {
-            CKind::Task {
-                effort: Some(e), ..
-            } => cs
-                .rng
-                .as_mut()
-                .map_or(0, |g| (g.effort(e) * 1000.0).round() as Millis),
+        let effort = match (c.effort(job.token.node), cs.rng.as_mut()) {
+            (Some(e), Some(g)) => (g.effort(e) * 1000.0).round() as Millis,
             _ => 0,
         };
         let (counted, life) = (cs.counted, cs.life);
@@ -1041,7 +1036,7 @@ impl Driver for Moving<'_, '_> {
 
     fn leave(&mut self, _flow: &engine::Case, node: u32) {
         // A task's completion is logged with the role that did it, when the work is done.
-        if !matches!(self.e.c.kinds.get(node as usize), Some(CKind::Task { .. })) {
+        if !self.e.c.is_task(node) {
             self.e.log(self.case, node, None, "complete");
         }
     }

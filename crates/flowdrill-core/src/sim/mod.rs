@@ -63,8 +63,8 @@ pub fn simulate(
     cfg: &SimConfig,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<SimResult, SimError> {
-    let errors = crate::analysis::validate::validate_structure(w).error_count();
-    if errors > 0 {
+    let errors = crate::analysis::validate::validate_structure(w).into_errors();
+    if !errors.is_empty() {
         return Err(SimError::Invalid(errors));
     }
     cfg.check()?;

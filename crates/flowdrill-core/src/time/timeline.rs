@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::analysis::route::Route;
 use crate::analysis::space::Space;
-use crate::engine::compiled::{CKind, CompileError, Compiled};
+use crate::engine::compiled::{CompileError, Compiled};
 use crate::engine::{self, Choice, Driver, Stop, Token};
 use crate::model::duration::Duration;
 use crate::model::effort::Effort;
@@ -164,14 +164,12 @@ impl Driver for Clockwork<'_> {
 
     fn task(&mut self, _case: &engine::Case, token: Token, role: u32) -> bool {
         let c_role = self.w.roles.get_index(role as usize);
-        let work = match self.current.kinds.get(token.node as usize) {
-            Some(CKind::Task {
-                effort: Some(e), ..
-            }) => match self.pace {
+        let work = match self.current.effort(token.node) {
+            Some(e) => match self.pace {
                 Pace::Fastest => e.minimum(),
                 Pace::Typical => e.mean(),
             },
-            _ => Duration::ZERO,
+            None => Duration::ZERO,
         };
         let calendar = c_role.and_then(|(_, r)| r.calendar.as_deref());
         let done = match calendar.and_then(|name| self.w.calendars.get(name).map(|cal| (name, cal)))
@@ -252,16 +250,8 @@ pub fn run_route(
             else {
                 continue;
             };
-            let Some(from) = (0..c.kinds.len() as u32).find(|n| {
-                let first = c.out.get(*n as usize).copied().unwrap_or(0) as usize;
-                let end = c.out.get(*n as usize + 1).copied().unwrap_or(0) as usize;
-                (first..end).contains(&e)
-            }) else {
-                continue;
-            };
-            if matches!(c.kinds.get(from as usize), Some(CKind::Decision)) {
-                let first = c.out.get(from as usize).copied().unwrap_or(0) as usize;
-                choices.push((from, e - first));
+            if let Some(branch) = c.branch_of(e) {
+                choices.push(branch);
             }
         }
     }
