@@ -10,6 +10,7 @@ use flowdrill_core::drill::session::{Action, Session};
 use flowdrill_core::engine::compiled::Compiled;
 use flowdrill_core::sim::scenario::Scenario;
 use flowdrill_core::sim::{SimConfig, SimResult, simulate};
+use flowdrill_core::time::clock::ClockState;
 use flowdrill_core::time::timeline::{Pace, Timed, applicable_rules, run_route};
 use flowdrill_core::{Assignment, Duration, NodeKind, Workflow};
 
@@ -170,4 +171,78 @@ pub fn drill_answer_key(
     }
     s.tick(timed.end);
     Ok((s, timed))
+}
+
+fn counts<'a>(nodes: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for n in nodes {
+        *out.entry(n.to_string()).or_default() += 1;
+    }
+    out
+}
+
+/// Runs one case through all four drivers — route, timeline, simulator (30 days, the first
+/// case) and a drill following the answer key — and panics unless they agree on the nodes
+/// visited (and how often), the outcome, the roles told and each SLA rule's state; returns
+/// the route. Where the route ends inside one branch of a fork, the other branches'
+/// progress depends on timing, so only the outcome is compared there.
+pub fn same_in_every_driver(w: &Workflow, start: &str, example: &Assignment) -> Route {
+    let route = route_case(w, start, example).unwrap_or_else(|e| panic!("{example:?}: {e}"));
+    let want = counts(route.path());
+    let end_in_branch = route.steps.last().is_some_and(|s| !s.lane.is_empty());
+
+    let sim = simulate_case(w, start, example, 30, 11).unwrap_or_else(|e| panic!("{e}"));
+    let stuck: u64 = sim.result.replications.iter().map(|r| r.stuck).sum();
+    assert_eq!(stuck, 0, "simulator, {example:?}");
+    if let Some(end) = &route.end {
+        assert!(
+            sim.visits.contains_key(end),
+            "simulator, {example:?}: {:?}",
+            sim.visits
+        );
+    }
+    if !end_in_branch {
+        assert_eq!(sim.visits, want, "simulator, {example:?}");
+    }
+
+    let c = Compiled::new(w).unwrap_or_else(|e| panic!("{e}"));
+    let (drill, timed) =
+        drill_answer_key(w, &c, &route, example).unwrap_or_else(|e| panic!("{example:?}: {e}"));
+    assert_eq!(
+        timed.steps.len(),
+        route.steps.len(),
+        "timeline, {example:?}"
+    );
+    let post = &drill.cases()[0];
+    assert_eq!(post.outcome, route.outcome, "drill, {example:?}");
+    if !end_in_branch {
+        assert_eq!(
+            counts(post.visits.iter().map(|v| v.node.as_str())),
+            want,
+            "drill, {example:?}"
+        );
+        let mut told: Vec<String> = post
+            .acts
+            .iter()
+            .filter(|a| a.kind == ActionKind::Notify)
+            .flat_map(|a| a.to.clone())
+            .collect();
+        told.sort();
+        told.dedup();
+        let mut notified: Vec<String> = route.notified().iter().map(|r| r.to_string()).collect();
+        notified.sort();
+        notified.dedup();
+        assert_eq!(told, notified, "drill, {example:?}");
+        let states: Vec<(String, ClockState)> = timed
+            .clocks
+            .iter()
+            .map(|(r, run)| (w.slas[usize::from(*r)].id.clone(), run.state()))
+            .collect();
+        assert_eq!(
+            post.clocks_summary(),
+            states,
+            "drill and timeline, {example:?}"
+        );
+    }
+    route
 }

@@ -2,17 +2,13 @@
 //! driver of the engine: the route, its timeline, the simulator and a drill that follows the
 //! answer key. The workflows are in `tests/fixtures/stops/`.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use flowdrill_core::analysis::route::Route;
 use flowdrill_core::drill::session::{DrillError, Session};
-use flowdrill_core::engine::compiled::Compiled;
 use flowdrill_core::sim::{SimConfig, SimError, simulate};
-use flowdrill_core::time::clock::ClockState;
 use flowdrill_core::{Workflow, validate};
 use flowdrill_tests::case;
-use flowdrill_tests::drivers::{drill_answer_key, route_case, simulate_case};
+use flowdrill_tests::drivers::{route_case, same_in_every_driver};
 
 fn fixture(name: &str) -> Workflow {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -22,60 +18,16 @@ fn fixture(name: &str) -> Workflow {
     Workflow::from_json(&flowdrill_tests::read(&path)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn counts<'a>(nodes: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for n in nodes {
-        *out.entry(n.to_string()).or_default() += 1;
-    }
-    out
-}
-
-/// Runs the case through all four drivers and checks that they agree on the nodes visited
-/// (and how often), the outcome and each SLA rule's verdict; returns the route.
-fn same_in_every_driver(w: &Workflow, start: &str, pairs: &[(&str, &str)]) -> Route {
-    let example = case(w, pairs);
-    let route = route_case(w, start, &example).unwrap_or_else(|e| panic!("{pairs:?}: {e}"));
-    let want = counts(route.path());
-
-    let sim = simulate_case(w, start, &example, 30, 11).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(sim.visits, want, "simulator, {pairs:?}");
-    let stuck: u64 = sim.result.replications.iter().map(|r| r.stuck).sum();
-    assert_eq!(stuck, 0, "simulator, {pairs:?}");
-
-    let c = Compiled::new(w).unwrap_or_else(|e| panic!("{e}"));
-    let (drill, timed) =
-        drill_answer_key(w, &c, &route, &example).unwrap_or_else(|e| panic!("{pairs:?}: {e}"));
-    assert_eq!(timed.steps.len(), route.steps.len(), "timeline, {pairs:?}");
-    let post = &drill.cases()[0];
-    assert_eq!(post.outcome, route.outcome, "drill, {pairs:?}");
-    assert_eq!(
-        counts(post.visits.iter().map(|v| v.node.as_str())),
-        want,
-        "drill, {pairs:?}"
-    );
-    let verdicts: Vec<(String, ClockState)> = timed
-        .clocks
-        .iter()
-        .map(|(r, run)| (w.slas[usize::from(*r)].id.clone(), run.state()))
-        .collect();
-    assert_eq!(
-        post.clocks_summary(),
-        verdicts,
-        "drill and timeline, {pairs:?}"
-    );
-    route
-}
-
 #[test]
 fn a_loop_limit_reached_takes_the_way_on_in_every_driver() {
     let w = fixture("loop-limit");
     assert!(!validate(&w).has_errors(), "{:?}", validate(&w));
     // No answer: the call is made three times (the first and two retries), then the limit
     // of "again" is used up and the case takes the otherwise branch.
-    let r = same_in_every_driver(&w, "ticket", &[("reply", "no")]);
+    let r = same_in_every_driver(&w, "ticket", &case(&w, &[("reply", "no")]));
     assert_eq!(r.outcome.as_deref(), Some("escalated"));
     assert_eq!(r.path().iter().filter(|n| **n == "call").count(), 3);
-    let r = same_in_every_driver(&w, "ticket", &[("reply", "yes")]);
+    let r = same_in_every_driver(&w, "ticket", &case(&w, &[("reply", "yes")]));
     assert_eq!(r.outcome.as_deref(), Some("resolved"));
     assert_eq!(r.path(), ["ticket", "call", "answered", "resolved"]);
 }
@@ -85,11 +37,11 @@ fn an_otherwise_branch_takes_every_case_no_guard_accepts_in_every_driver() {
     let w = fixture("otherwise");
     assert!(!validate(&w).has_errors(), "{:?}", validate(&w));
     for kind in ["question", "praise"] {
-        let r = same_in_every_driver(&w, "post", &[("kind", kind)]);
+        let r = same_in_every_driver(&w, "post", &case(&w, &[("kind", kind)]));
         assert_eq!(r.path(), ["post", "what", "desk", "tell", "answered"]);
         assert_eq!(r.notified(), ["support"]);
     }
-    let r = same_in_every_driver(&w, "post", &[("kind", "complaint")]);
+    let r = same_in_every_driver(&w, "post", &case(&w, &[("kind", "complaint")]));
     assert_eq!(r.path(), ["post", "what", "support", "closed"]);
 }
 
