@@ -181,17 +181,17 @@ fn counts<'a>(nodes: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, usiz
     out
 }
 
-/// Runs one case through all four drivers — route, timeline, simulator (30 days, the first
-/// case) and a drill following the answer key — and panics unless they agree on the nodes
+/// Runs one case through all four drivers — route, timeline, simulator (`days` of arrivals,
+/// the first case) and a drill following the answer key — and panics unless they agree on the nodes
 /// visited (and how often), the outcome, the roles told and each SLA rule's state; returns
 /// the route. Where the route ends inside one branch of a fork, the other branches'
 /// progress depends on timing, so only the outcome is compared there.
-pub fn same_in_every_driver(w: &Workflow, start: &str, example: &Assignment) -> Route {
+pub fn same_in_every_driver(w: &Workflow, start: &str, example: &Assignment, days: u64) -> Route {
     let route = route_case(w, start, example).unwrap_or_else(|e| panic!("{example:?}: {e}"));
     let want = counts(route.path());
     let end_in_branch = route.steps.last().is_some_and(|s| !s.lane.is_empty());
 
-    let sim = simulate_case(w, start, example, 30, 11).unwrap_or_else(|e| panic!("{e}"));
+    let sim = simulate_case(w, start, example, days, 11).unwrap_or_else(|e| panic!("{e}"));
     let stuck: u64 = sim.result.replications.iter().map(|r| r.stuck).sum();
     assert_eq!(stuck, 0, "simulator, {example:?}");
     if let Some(end) = &route.end {

@@ -344,7 +344,7 @@ proptest! {
         prop_assert!(!report.has_errors(), "generated an invalid workflow: {:?}", report);
         let table = route_table(&w).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for row in &table.rows {
-            same_in_every_driver(&w, &row.route.start, &row.example);
+            same_in_every_driver(&w, &row.route.start, &row.example, 30);
         }
     }
 

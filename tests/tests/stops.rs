@@ -24,10 +24,10 @@ fn a_loop_limit_reached_takes_the_way_on_in_every_driver() {
     assert!(!validate(&w).has_errors(), "{:?}", validate(&w));
     // No answer: the call is made three times (the first and two retries), then the limit
     // of "again" is used up and the case takes the otherwise branch.
-    let r = same_in_every_driver(&w, "ticket", &case(&w, &[("reply", "no")]));
+    let r = same_in_every_driver(&w, "ticket", &case(&w, &[("reply", "no")]), 30);
     assert_eq!(r.outcome.as_deref(), Some("escalated"));
     assert_eq!(r.path().iter().filter(|n| **n == "call").count(), 3);
-    let r = same_in_every_driver(&w, "ticket", &case(&w, &[("reply", "yes")]));
+    let r = same_in_every_driver(&w, "ticket", &case(&w, &[("reply", "yes")]), 30);
     assert_eq!(r.outcome.as_deref(), Some("resolved"));
     assert_eq!(r.path(), ["ticket", "call", "answered", "resolved"]);
 }
@@ -37,11 +37,11 @@ fn an_otherwise_branch_takes_every_case_no_guard_accepts_in_every_driver() {
     let w = fixture("otherwise");
     assert!(!validate(&w).has_errors(), "{:?}", validate(&w));
     for kind in ["question", "praise"] {
-        let r = same_in_every_driver(&w, "post", &case(&w, &[("kind", kind)]));
+        let r = same_in_every_driver(&w, "post", &case(&w, &[("kind", kind)]), 30);
         assert_eq!(r.path(), ["post", "what", "desk", "tell", "answered"]);
         assert_eq!(r.notified(), ["support"]);
     }
-    let r = same_in_every_driver(&w, "post", &case(&w, &[("kind", "complaint")]));
+    let r = same_in_every_driver(&w, "post", &case(&w, &[("kind", "complaint")]), 30);
     assert_eq!(r.path(), ["post", "what", "support", "closed"]);
 }
 

@@ -389,12 +389,16 @@ fn take(c: &Compiled, case: &mut Case, tok: Token, i: usize) {
 fn clocks(c: &Compiled, case: &mut Case, hook: Hook, d: &mut impl Driver) {
     let now = d.now();
     for k in 0..case.clocks.len() {
-        let (r, mut run) = case.clocks[k];
-        let Some(sla) = c.slas.get(usize::from(r)) else {
-            continue;
+        let change = {
+            let Some((r, run)) = case.clocks.get_mut(k) else {
+                continue;
+            };
+            let Some(sla) = c.slas.get(usize::from(*r)) else {
+                continue;
+            };
+            run.on(&sla.rule, hook, now, d.open_time(sla.calendar))
         };
-        if let Some(change) = run.on(&sla.rule, hook, now, d.open_time(sla.calendar)) {
-            case.clocks[k].1 = run;
+        if let Some(change) = change {
             d.clock(case, k, change);
         }
     }
