@@ -213,9 +213,13 @@ fn main() {
         "triage-1, {days} simulated days per run (about {} cases), release build\n",
         days * 1440
     );
+    // For a profiler: `FLOWDRILL_BENCH_ENGINE_ONLY=20` runs the engine alone, that many times.
+    let only: Option<usize> = std::env::var("FLOWDRILL_BENCH_ENGINE_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut engine = Vec::new();
     let mut cases = 0;
-    for _ in 0..5 {
+    for _ in 0..only.unwrap_or(5) {
         let t = Instant::now();
         let r = match simulate(black_box(&w), &cfg, &mut |_| true) {
             Ok(r) => r,
@@ -224,6 +228,14 @@ fn main() {
         let secs = t.elapsed().as_secs_f64();
         cases = r.replications[0].arrived;
         engine.push(cases as f64 / secs);
+    }
+    if only.is_some() {
+        engine.sort_by(f64::total_cmp);
+        let e = engine.get(engine.len() / 2).copied().unwrap_or(0.0);
+        println!(
+            "general engine (all statistics)         {e:>12.0} cases/s   ({cases} cases per run)"
+        );
+        return;
     }
     let rate = |stats: bool| {
         let mut runs: Vec<f64> = (0..5)

@@ -239,7 +239,7 @@ impl Driver for Tracing<'_, '_> {
     }
 
     fn arrive(&mut self, _case: &engine::Case, token: Token) {
-        if let Some(e) = token.via {
+        if let Some(e) = token.via() {
             self.t.join_in.push((token.node, e));
         }
     }
@@ -257,7 +257,7 @@ impl Driver for Tracing<'_, '_> {
             .map(|(_, e)| *e)
             .collect();
         if via.is_empty() {
-            via.extend(token.via);
+            via.extend(token.via());
         } else {
             t.join_in.retain(|(j, _)| *j != token.node);
         }
@@ -275,7 +275,7 @@ impl Driver for Tracing<'_, '_> {
             kind: node.kind.name(),
             lane,
             via: token
-                .via
+                .via()
                 .and_then(|e| t.edge(c, e))
                 .and_then(|e| e.label.clone()),
             edges: via

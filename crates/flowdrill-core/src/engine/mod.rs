@@ -31,14 +31,34 @@ use compiled::{CKind, Compiled};
 pub const MAX_STEPS: u32 = 10_000;
 
 /// A token: where one thread of a case is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Twelve bytes of plain numbers (the edge it came in by is `u32::MAX` for none), so that
+/// the engine's loop keeps it in registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Token {
     /// The node.
     pub node: u32,
-    /// The edge it came in by (an index into [`Compiled::edges`]).
-    pub via: Option<u32>,
+    /// The edge it came in by (an index into [`Compiled::edges`]; `u32::MAX`: none).
+    edge: u32,
     /// Its parallel branch (see [`Case::lane_path`]).
     pub lane: u32,
+}
+
+impl Token {
+    /// A token on `node`, come in by edge `via` (an index into [`Compiled::edges`]).
+    pub fn new(node: u32, via: Option<u32>, lane: u32) -> Token {
+        Token {
+            node,
+            edge: via.unwrap_or(u32::MAX),
+            lane,
+        }
+    }
+
+    /// The edge it came in by (an index into [`Compiled::edges`]), if any.
+    #[inline]
+    pub fn via(&self) -> Option<u32> {
+        (self.edge != u32::MAX).then_some(self.edge)
+    }
 }
 
 /// Why a case stopped without reaching an end.
@@ -195,12 +215,8 @@ pub trait Driver {
 /// Starts a case at a start node (the case must be fresh).
 pub fn start(c: &Compiled, case: &mut Case, node: u32, d: &mut impl Driver) {
     clocks(c, case, Hook::Start, d);
-    case.stack.push(Token {
-        node,
-        via: None,
-        lane: 0,
-    });
-    run(c, case, d);
+    let first = Token::new(node, None, 0);
+    run(c, case, Some(first), d);
 }
 
 /// Gives back a token the driver kept at a task, wait or notify step: it leaves the node by
@@ -210,8 +226,8 @@ pub fn resume(c: &Compiled, case: &mut Case, token: Token, d: &mut impl Driver) 
         return;
     }
     leave(c, case, token.node, d);
-    follow_single(c, case, token, d);
-    run(c, case, d);
+    let next = follow_single(c, case, token, d);
+    run(c, case, next, d);
 }
 
 /// Gives back a token the driver held at a decision, with the branch chosen (a position
@@ -226,14 +242,17 @@ pub fn choose(
     if case.done {
         return;
     }
-    match branch {
+    let next = match branch {
         Some(i) if i < c.out_edges(token.node).len() => {
             leave(c, case, token.node, d);
-            take(c, case, token, i);
+            edge(c, case, token, i)
         }
-        _ => stop(c, case, token, Stop::NoBranch, d),
-    }
-    run(c, case, d);
+        _ => {
+            stop(c, case, token, Stop::NoBranch, d);
+            None
+        }
+    };
+    run(c, case, next, d);
 }
 
 /// Ends a case from outside the workflow (a person closed it): its clocks see the end.
@@ -246,9 +265,19 @@ pub fn close(c: &Compiled, case: &mut Case, d: &mut impl Driver) {
     clocks(c, case, Hook::End, d);
 }
 
-/// Moves the tokens on the stack until each is with the driver or the case is done.
-fn run(c: &Compiled, case: &mut Case, d: &mut impl Driver) {
-    while let Some(tok) = case.stack.pop() {
+/// Moves `next`, then the tokens on the stack, until each is with the driver or the case
+/// is done.
+fn run(c: &Compiled, case: &mut Case, mut next: Option<Token>, d: &mut impl Driver) {
+    // `next` is the token that moves next: a node's only way on is followed at once,
+    // without going through the stack (the order is the same: it would be the next popped).
+    loop {
+        let tok = match next.take() {
+            Some(t) => t,
+            None => match case.stack.pop() {
+                Some(t) => t,
+                None => return,
+            },
+        };
         if case.done {
             case.stack.clear();
             return;
@@ -282,37 +311,37 @@ fn run(c: &Compiled, case: &mut Case, d: &mut impl Driver) {
             };
             enter(c, case, joined, d);
             leave(c, case, n, d);
-            follow_single(c, case, joined, d);
+            next = follow_single(c, case, joined, d);
             continue;
         }
         enter(c, case, tok, d);
         match kind {
             CKind::Start | CKind::Join(_) => {
                 leave(c, case, n, d);
-                follow_single(c, case, tok, d);
+                next = follow_single(c, case, tok, d);
             }
             CKind::Notify(roles) => {
                 if d.notify(case, tok, roles) {
                     leave(c, case, n, d);
-                    follow_single(c, case, tok, d);
+                    next = follow_single(c, case, tok, d);
                 }
             }
             CKind::Task { role, .. } => {
                 if d.task(case, tok, *role) {
                     leave(c, case, n, d);
-                    follow_single(c, case, tok, d);
+                    next = follow_single(c, case, tok, d);
                 }
             }
             CKind::Wait => {
                 if d.wait(case, tok) {
                     leave(c, case, n, d);
-                    follow_single(c, case, tok, d);
+                    next = follow_single(c, case, tok, d);
                 }
             }
             CKind::Decision => match d.decide(c, case, tok) {
                 Choice::Branch(i) if i < c.out_edges(n).len() => {
                     leave(c, case, n, d);
-                    take(c, case, tok, i);
+                    next = edge(c, case, tok, i);
                 }
                 Choice::Hold => {}
                 Choice::Pause => return,
@@ -359,31 +388,41 @@ fn stop(c: &Compiled, case: &mut Case, tok: Token, why: Stop, d: &mut impl Drive
     clocks(c, case, Hook::End, d);
 }
 
-/// Leaves a node by its way on (the first outgoing edge); a node with none is a dead end.
-fn follow_single(c: &Compiled, case: &mut Case, tok: Token, d: &mut impl Driver) {
+/// Leaves a node by its way on (the first outgoing edge): the token at its target, or
+/// `None` when the node has no way on (a dead end: the case stops).
+#[inline]
+fn follow_single(c: &Compiled, case: &mut Case, tok: Token, d: &mut impl Driver) -> Option<Token> {
     if c.out_edges(tok.node).is_empty() {
         stop(c, case, tok, Stop::DeadEnd, d);
+        None
     } else {
-        take(c, case, tok, 0);
+        edge(c, case, tok, 0)
     }
 }
 
-/// Follows the `i`-th outgoing edge of the token's node: counts it and queues its target.
-fn take(c: &Compiled, case: &mut Case, tok: Token, i: usize) {
-    let first = c.out[tok.node as usize] as usize;
-    let Some(e) = c.edges.get(first + i) else {
-        return;
-    };
+/// Follows the `i`-th outgoing edge of the token's node: counts it and returns the token at
+/// its target.
+#[inline]
+fn edge(c: &Compiled, case: &mut Case, tok: Token, i: usize) -> Option<Token> {
+    let first = *c.out.get(tok.node as usize)? as usize;
+    let e = c.edges.get(first + i)?;
     if e.limit > 0
         && let Some(t) = case.taken.get_mut(e.slot as usize)
     {
         *t = t.saturating_add(1);
     }
-    case.stack.push(Token {
+    Some(Token {
         node: e.to,
-        via: Some((first + i) as u32),
+        edge: (first + i) as u32,
         lane: tok.lane,
-    });
+    })
+}
+
+/// Follows the `i`-th outgoing edge of the token's node and queues its target.
+fn take(c: &Compiled, case: &mut Case, tok: Token, i: usize) {
+    if let Some(t) = edge(c, case, tok, i) {
+        case.stack.push(t);
+    }
 }
 
 fn clocks(c: &Compiled, case: &mut Case, hook: Hook, d: &mut impl Driver) {

@@ -6,7 +6,7 @@
 //! [`engine::start`], [`engine::resume`] and reads what the engine hands back through
 //! [`Driver`]. Time is integer milliseconds from the run's start.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -62,31 +62,14 @@ enum Ev {
     Warmup,
 }
 
-/// A heap entry: when, in what order, and where its event is kept ([`Calendar::slab`]).
-/// Kept small (24 bytes), because the heap moves entries on every push and pop.
-struct Item {
-    t: Millis,
-    seq: u64,
-    slot: u32,
-}
+/// A heap entry as one number, so that the heap compares and moves plain integers: the
+/// time (40 bits of milliseconds; later times, beyond any horizon, are clamped), the
+/// sequence number (56 bits: ties go in the order pushed) and where the event is kept in
+/// [`Calendar::slab`] (32 bits). The heap is a max-heap, so entries are kept reversed.
+type Item = Reverse<u128>;
 
-impl PartialEq for Item {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Item {}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Item {
-    // A min-heap on (time, sequence).
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.t.cmp(&self.t).then(o.seq.cmp(&self.seq))
-    }
-}
+/// Times from this on are all past the longest horizon (ten years are under 2^39 ms).
+const T_MAX: Millis = (1 << 40) - 1;
 
 /// One case of the run: its draws, its place in the workflow and its queued work.
 #[derive(Default)]
@@ -235,19 +218,19 @@ impl Calendar {
                 (self.slab.len() - 1) as u32
             }
         };
-        self.heap.push(Item {
-            t,
-            seq: self.seq,
-            slot,
-        });
+        let t = t.clamp(0, T_MAX) as u128;
+        let seq = u128::from(self.seq) & ((1 << 56) - 1);
+        self.heap
+            .push(Reverse((t << 88) | (seq << 32) | u128::from(slot)));
     }
 
     /// The next event and its time.
     #[inline]
     fn pop(&mut self) -> Option<(Millis, Ev)> {
-        let item = self.heap.pop()?;
-        self.free.push(item.slot);
-        Some((item.t, *self.slab.get(item.slot as usize)?))
+        let Reverse(key) = self.heap.pop()?;
+        let slot = key as u32;
+        self.free.push(slot);
+        Some(((key >> 88) as Millis, *self.slab.get(slot as usize)?))
     }
 }
 

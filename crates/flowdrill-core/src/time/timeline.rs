@@ -93,8 +93,8 @@ pub struct Timed {
     pub end: DateTime<Utc>,
 }
 
-/// A token kept until an instant: (instant, sequence, node, edge in, lane).
-type Due = (Millis, u64, u32, Option<u32>, u32);
+/// A token kept until an instant: (instant, sequence, token).
+type Due = (Millis, u64, Token);
 
 /// Keeps time for one case on a route: the timeline's driver of the engine.
 struct Clockwork<'w> {
@@ -125,8 +125,7 @@ impl Clockwork<'_> {
 
     fn keep(&mut self, at: Millis, token: Token) {
         self.seq += 1;
-        self.due
-            .push(Reverse((at, self.seq, token.node, token.via, token.lane)));
+        self.due.push(Reverse((at, self.seq, token)));
     }
 
     fn node(&self, c: &Compiled, n: u32) -> Option<&crate::model::Node> {
@@ -279,10 +278,10 @@ pub fn run_route(
     let mut flow = engine::Case::new(c, rules.iter().copied());
     engine::start(c, &mut flow, start, &mut clock);
     while clock.error.is_none()
-        && let Some(Reverse((at, _, node, via, lane))) = clock.due.pop()
+        && let Some(Reverse((at, _, token))) = clock.due.pop()
     {
         clock.now = clock.now.max(at);
-        engine::resume(c, &mut flow, Token { node, via, lane }, &mut clock);
+        engine::resume(c, &mut flow, token, &mut clock);
     }
     if let Some(e) = clock.error {
         return Err(e);
