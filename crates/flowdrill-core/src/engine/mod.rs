@@ -44,6 +44,14 @@ pub struct Token {
     pub lane: u32,
 }
 
+/// No token: what [`edge`] gives when there is no edge to follow (the engine's loop keeps
+/// its next token as plain numbers, not as an `Option`).
+const NO_TOKEN: Token = Token {
+    node: u32::MAX,
+    edge: u32::MAX,
+    lane: 0,
+};
+
 impl Token {
     /// A token on `node`, come in by edge `via` (an index into [`Compiled::edges`]).
     pub fn new(node: u32, via: Option<u32>, lane: u32) -> Token {
@@ -216,7 +224,7 @@ pub trait Driver {
 pub fn start(c: &Compiled, case: &mut Case, node: u32, d: &mut impl Driver) {
     clocks(c, case, Hook::Start, d);
     let first = Token::new(node, None, 0);
-    run(c, case, Some(first), d);
+    run(c, case, first, d);
 }
 
 /// Gives back a token the driver kept at a task, wait or notify step: it leaves the node by
@@ -249,7 +257,7 @@ pub fn choose(
         }
         _ => {
             stop(c, case, token, Stop::NoBranch, d);
-            None
+            NO_TOKEN
         }
     };
     run(c, case, next, d);
@@ -267,17 +275,31 @@ pub fn close(c: &Compiled, case: &mut Case, d: &mut impl Driver) {
 
 /// Moves `next`, then the tokens on the stack, until each is with the driver or the case
 /// is done.
-fn run(c: &Compiled, case: &mut Case, mut next: Option<Token>, d: &mut impl Driver) {
+fn run(c: &Compiled, case: &mut Case, next: Token, d: &mut impl Driver) {
     // `next` is the token that moves next: a node's only way on is followed at once,
     // without going through the stack (the order is the same: it would be the next popped).
+    // Kept as three numbers, which stay in registers.
+    let (mut node, mut via, mut lane) = (next.node, next.edge, next.lane);
+    macro_rules! then {
+        ($t:expr) => {{
+            let t: Token = $t;
+            (node, via, lane) = (t.node, t.edge, t.lane);
+        }};
+    }
     loop {
-        let tok = match next.take() {
-            Some(t) => t,
-            None => match case.stack.pop() {
+        let tok = if node != u32::MAX {
+            Token {
+                node,
+                edge: via,
+                lane,
+            }
+        } else {
+            match case.stack.pop() {
                 Some(t) => t,
                 None => return,
-            },
+            }
         };
+        node = u32::MAX;
         if case.done {
             case.stack.clear();
             return;
@@ -311,37 +333,37 @@ fn run(c: &Compiled, case: &mut Case, mut next: Option<Token>, d: &mut impl Driv
             };
             enter(c, case, joined, d);
             leave(c, case, n, d);
-            next = follow_single(c, case, joined, d);
+            then!(follow_single(c, case, joined, d));
             continue;
         }
         enter(c, case, tok, d);
         match kind {
             CKind::Start | CKind::Join(_) => {
                 leave(c, case, n, d);
-                next = follow_single(c, case, tok, d);
+                then!(follow_single(c, case, tok, d));
             }
             CKind::Notify(roles) => {
                 if d.notify(case, tok, roles) {
                     leave(c, case, n, d);
-                    next = follow_single(c, case, tok, d);
+                    then!(follow_single(c, case, tok, d));
                 }
             }
             CKind::Task { role, .. } => {
                 if d.task(case, tok, *role) {
                     leave(c, case, n, d);
-                    next = follow_single(c, case, tok, d);
+                    then!(follow_single(c, case, tok, d));
                 }
             }
             CKind::Wait => {
                 if d.wait(case, tok) {
                     leave(c, case, n, d);
-                    next = follow_single(c, case, tok, d);
+                    then!(follow_single(c, case, tok, d));
                 }
             }
             CKind::Decision => match d.decide(c, case, tok) {
                 Choice::Branch(i) if i < c.out_edges(n).len() => {
                     leave(c, case, n, d);
-                    next = edge(c, case, tok, i);
+                    then!(edge(c, case, tok, i));
                 }
                 Choice::Hold => {}
                 Choice::Pause => return,
@@ -389,38 +411,43 @@ fn stop(c: &Compiled, case: &mut Case, tok: Token, why: Stop, d: &mut impl Drive
 }
 
 /// Leaves a node by its way on (the first outgoing edge): the token at its target, or
-/// `None` when the node has no way on (a dead end: the case stops).
+/// [`NO_TOKEN`] when the node has no way on (a dead end: the case stops).
 #[inline]
-fn follow_single(c: &Compiled, case: &mut Case, tok: Token, d: &mut impl Driver) -> Option<Token> {
+fn follow_single(c: &Compiled, case: &mut Case, tok: Token, d: &mut impl Driver) -> Token {
     if c.out_edges(tok.node).is_empty() {
         stop(c, case, tok, Stop::DeadEnd, d);
-        None
+        NO_TOKEN
     } else {
         edge(c, case, tok, 0)
     }
 }
 
 /// Follows the `i`-th outgoing edge of the token's node: counts it and returns the token at
-/// its target.
+/// its target ([`NO_TOKEN`] if there is no such edge).
 #[inline]
-fn edge(c: &Compiled, case: &mut Case, tok: Token, i: usize) -> Option<Token> {
-    let first = *c.out.get(tok.node as usize)? as usize;
-    let e = c.edges.get(first + i)?;
+fn edge(c: &Compiled, case: &mut Case, tok: Token, i: usize) -> Token {
+    let Some(first) = c.out.get(tok.node as usize).map(|f| *f as usize) else {
+        return NO_TOKEN;
+    };
+    let Some(e) = c.edges.get(first + i) else {
+        return NO_TOKEN;
+    };
     if e.limit > 0
         && let Some(t) = case.taken.get_mut(e.slot as usize)
     {
         *t = t.saturating_add(1);
     }
-    Some(Token {
+    Token {
         node: e.to,
         edge: (first + i) as u32,
         lane: tok.lane,
-    })
+    }
 }
 
 /// Follows the `i`-th outgoing edge of the token's node and queues its target.
 fn take(c: &Compiled, case: &mut Case, tok: Token, i: usize) {
-    if let Some(t) = edge(c, case, tok, i) {
+    let t = edge(c, case, tok, i);
+    if t.node != u32::MAX {
         case.stack.push(t);
     }
 }

@@ -82,7 +82,6 @@ struct Case {
     id: u64,
     arrived: Millis,
     attrs: Vec<u8>,
-    flow: engine::Case,
     holder: u32,
     /// Bumped when queued work moves: queue entries of an older epoch are stale.
     epoch: u32,
@@ -243,6 +242,9 @@ pub(super) struct Engine<'c> {
     rep: u32,
     cal: Calendar,
     cases: Vec<Case>,
+    /// Each case's place in the workflow, by the same index as `cases`: apart from them so
+    /// that lending one to the engine moves a vector, not the case.
+    flows: Vec<engine::Case>,
     free: Vec<u32>,
     open: u64,
     next_id: u64,
@@ -315,6 +317,7 @@ impl<'c> Engine<'c> {
                 events: 0,
             },
             cases: Vec::new(),
+            flows: Vec::new(),
             free: Vec::new(),
             open: 0,
             next_id: 0,
@@ -401,16 +404,19 @@ impl<'c> Engine<'c> {
         }
     }
 
-    /// Moves a case with one of the engine's functions, lending it the case's flow.
+    /// Moves a case with one of the engine's functions, lending it the case's flow. (The
+    /// flows are taken out of the engine meanwhile; nothing the engine calls back needs them.)
     fn with_flow(
         &mut self,
         case: u32,
         f: impl FnOnce(&Compiled, &mut engine::Case, &mut Moving<'_, 'c>),
     ) {
-        let mut flow = std::mem::take(&mut self.cases[case as usize].flow);
+        let mut flows = std::mem::take(&mut self.flows);
         let c = self.c;
-        f(c, &mut flow, &mut Moving { e: self, case });
-        self.cases[case as usize].flow = flow;
+        if let Some(flow) = flows.get_mut(case as usize) {
+            f(c, flow, &mut Moving { e: self, case });
+        }
+        self.flows = flows;
     }
 
     /// True when the event belongs to the case still in its slot.
@@ -493,6 +499,7 @@ impl<'c> Engine<'c> {
             Some(i) => i,
             None => {
                 self.cases.push(Case::default());
+                self.flows.push(engine::Case::default());
                 (self.cases.len() - 1) as u32
             }
         };
@@ -536,7 +543,9 @@ impl<'c> Engine<'c> {
                 case.attrs[i] = rng.weighted(&a.cumulative) as u8;
             }
         }
-        case.flow.reset(c, c.rules_for(&case.attrs));
+        if let Some(flow) = self.flows.get_mut(id as usize) {
+            flow.reset(c, c.rules_for(&case.attrs));
+        }
         case.queued.clear();
         case.holder = u32::MAX;
         case.epoch = 0;
@@ -775,7 +784,11 @@ impl<'c> Engine<'c> {
         if !self.current(case, life) {
             return;
         }
-        let Some(&(r, run)) = self.cases[case as usize].flow.clocks().get(k) else {
+        let Some(&(r, run)) = self
+            .flows
+            .get(case as usize)
+            .and_then(|f| f.clocks().get(k))
+        else {
             return;
         };
         if run.epoch() != epoch
@@ -813,10 +826,12 @@ impl<'c> Engine<'c> {
         if let Some(to) = action.reassign {
             self.reassign(case, holder, to);
         }
-        let mut flow = std::mem::take(&mut self.cases[case as usize].flow);
-        engine::fire_rung(&mut flow, k);
-        self.plan_rung(case, &flow, k);
-        self.cases[case as usize].flow = flow;
+        let mut flows = std::mem::take(&mut self.flows);
+        if let Some(flow) = flows.get_mut(case as usize) {
+            engine::fire_rung(flow, k);
+            self.plan_rung(case, flow, k);
+        }
+        self.flows = flows;
     }
 
     /// Moves the case's queued work from one role to another.
@@ -827,12 +842,14 @@ impl<'c> Engine<'c> {
         }
         cs.epoch = cs.epoch.wrapping_add(1);
         let jobs: Vec<(u32, Token)> = cs.queued.drain(..).collect();
-        let flow = std::mem::take(&mut cs.flow);
-        for (role, token) in jobs {
-            let target = if role == from { to } else { role };
-            self.enqueue(case, &flow, token, target);
+        let flows = std::mem::take(&mut self.flows);
+        if let Some(flow) = flows.get(case as usize) {
+            for (role, token) in jobs {
+                let target = if role == from { to } else { role };
+                self.enqueue(case, flow, token, target);
+            }
         }
-        self.cases[case as usize].flow = flow;
+        self.flows = flows;
     }
 
     /// The local hour of the week (Monday 00:00 = 0) of an instant of the run.
@@ -931,7 +948,8 @@ impl<'c> Engine<'c> {
             }
             open += 1;
             let how = self.hour_of_week(cs.arrived);
-            for &(r, run) in cs.flow.clocks() {
+            let clocks = self.flows.get(id).map(|f| f.clocks()).unwrap_or_default();
+            for &(r, run) in clocks {
                 let Some(sla) = c.slas.get(usize::from(r)) else {
                     continue;
                 };
