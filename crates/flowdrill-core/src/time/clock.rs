@@ -266,21 +266,39 @@ pub enum Transition {
     Stopped(ClockState),
 }
 
-/// The SLA clock of one case under one rule.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The SLA clock of one case under one rule. Forty bytes of plain numbers (an instant not
+/// yet reached is [`NEVER`]): a simulation makes one per case and rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SlaRun {
-    state: ClockState,
     /// Clock time used before the current running span.
     used: Millis,
     /// Start of the current running span.
     since: Millis,
-    started: Option<Millis>,
-    stopped: Option<Millis>,
-    /// The next rung of the ladder to come due.
-    rung: u16,
+    started: Millis,
+    stopped: Millis,
     /// Changes whenever the clock starts, pauses, resumes or stops: a rung planned under
     /// an older epoch is stale.
     epoch: u32,
+    /// The next rung of the ladder to come due.
+    rung: u16,
+    state: ClockState,
+}
+
+/// The instant of something that has not happened (a clock not started or not stopped).
+const NEVER: Millis = Millis::MIN;
+
+impl Default for SlaRun {
+    fn default() -> Self {
+        SlaRun {
+            used: 0,
+            since: 0,
+            started: NEVER,
+            stopped: NEVER,
+            epoch: 0,
+            rung: 0,
+            state: ClockState::NotStarted,
+        }
+    }
 }
 
 impl SlaRun {
@@ -292,12 +310,12 @@ impl SlaRun {
 
     /// When it started.
     pub fn started(&self) -> Option<Millis> {
-        self.started
+        (self.started != NEVER).then_some(self.started)
     }
 
     /// When it stopped.
     pub fn stopped(&self) -> Option<Millis> {
-        self.stopped
+        (self.stopped != NEVER).then_some(self.stopped)
     }
 
     /// The next rung to come due (an index into [`ClockRule::ladder`]).
@@ -357,7 +375,7 @@ impl SlaRun {
                 self.state = ClockState::Running;
                 self.since = now;
                 self.used = 0;
-                self.started = Some(now);
+                self.started = now;
                 self.epoch = self.epoch.wrapping_add(1);
                 Some(Transition::Started)
             }
@@ -391,7 +409,7 @@ impl SlaRun {
         time: &dyn OpenTime,
     ) -> Transition {
         self.used = self.used_at(now, time);
-        self.stopped = Some(now);
+        self.stopped = now;
         self.epoch = self.epoch.wrapping_add(1);
         self.state = match (met(self.used, rule.target), reached) {
             (true, true) => ClockState::Met,
