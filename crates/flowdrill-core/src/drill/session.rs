@@ -578,20 +578,29 @@ impl Session {
             c.decision_after(n)?
         };
         let first = *c.out.get(d as usize)? as usize;
-        let branches = c
-            .open_branches(d, &case.flow)
+        let branches = self
+            .open_targets(d, &case.flow)
             .into_iter()
-            .filter_map(|p| {
-                let to = c.node_ids.get(c.edges.get(first + p)?.to as usize)?;
+            .filter_map(|(p, to)| {
                 let slot = self.w.edge(*c.edge_ix.get(first + p)?);
                 let label = match &slot.edge.label {
                     Some(l) => l.clone(),
-                    None => self.w.node_by_id(to)?.label().to_string(),
+                    None => self.w.node_by_id(&to)?.label().to_string(),
                 };
-                Some((to.clone(), label))
+                Some((to, label))
             })
             .collect();
         Some((c.node_ids.get(d as usize)?.clone(), branches))
+    }
+
+    /// The branches of decision `d` still open to a case (the engine's rule): each one's
+    /// position among the decision's outgoing edges and its target's id.
+    fn open_targets(&self, d: u32, flow: &engine::Case) -> Vec<(usize, String)> {
+        let c = &self.compiled;
+        c.open_branches(d, flow)
+            .into_iter()
+            .filter_map(|p| Some((p, self.node_id(c.out_edges(d).get(p)?.to))))
+            .collect()
     }
 
     /// The scenario.
@@ -1500,18 +1509,9 @@ impl Session {
                 self.cases[i].at.join(", ")
             ));
         };
-        let open = c.open_branches(d, &self.cases[i].flow);
-        let targets: Vec<String> = open
-            .iter()
-            .filter_map(|p| c.out_edges(d).get(*p))
-            .map(|e| self.node_id(e.to))
-            .collect();
-        let Some(pos) = targets
-            .iter()
-            .position(|n| n == target)
-            .and_then(|j| open.get(j).copied())
-        else {
-            let names: Vec<&str> = targets.iter().map(String::as_str).collect();
+        let open = self.open_targets(d, &self.cases[i].flow);
+        let Some(pos) = open.iter().find(|(_, to)| to == target).map(|(p, _)| *p) else {
+            let names: Vec<&str> = open.iter().map(|(_, to)| to.as_str()).collect();
             return Err(format!(
                 "decision \"{}\": {}",
                 self.node_id(d),

@@ -404,19 +404,24 @@ impl<'c> Engine<'c> {
         }
     }
 
-    /// Moves a case with one of the engine's functions, lending it the case's flow. (The
-    /// flows are taken out of the engine meanwhile; nothing the engine calls back needs them.)
+    /// Lends `f` the engine and the case's flow together. (The flows are taken out of the
+    /// engine meanwhile, which moves a vector; nothing that needs a flow is called back.)
+    fn lend_flow(&mut self, case: u32, f: impl FnOnce(&mut Self, &mut engine::Case)) {
+        let mut flows = std::mem::take(&mut self.flows);
+        if let Some(flow) = flows.get_mut(case as usize) {
+            f(self, flow);
+        }
+        self.flows = flows;
+    }
+
+    /// Moves a case with one of the engine's functions, lending it the case's flow.
     fn with_flow(
         &mut self,
         case: u32,
         f: impl FnOnce(&Compiled, &mut engine::Case, &mut Moving<'_, 'c>),
     ) {
-        let mut flows = std::mem::take(&mut self.flows);
         let c = self.c;
-        if let Some(flow) = flows.get_mut(case as usize) {
-            f(c, flow, &mut Moving { e: self, case });
-        }
-        self.flows = flows;
+        self.lend_flow(case, |e, flow| f(c, flow, &mut Moving { e, case }));
     }
 
     /// True when the event belongs to the case still in its slot.
@@ -826,12 +831,10 @@ impl<'c> Engine<'c> {
         if let Some(to) = action.reassign {
             self.reassign(case, holder, to);
         }
-        let mut flows = std::mem::take(&mut self.flows);
-        if let Some(flow) = flows.get_mut(case as usize) {
+        self.lend_flow(case, |e, flow| {
             engine::fire_rung(flow, k);
-            self.plan_rung(case, flow, k);
-        }
-        self.flows = flows;
+            e.plan_rung(case, flow, k);
+        });
     }
 
     /// Moves the case's queued work from one role to another.
@@ -842,14 +845,12 @@ impl<'c> Engine<'c> {
         }
         cs.epoch = cs.epoch.wrapping_add(1);
         let jobs: Vec<(u32, Token)> = cs.queued.drain(..).collect();
-        let flows = std::mem::take(&mut self.flows);
-        if let Some(flow) = flows.get(case as usize) {
+        self.lend_flow(case, |e, flow| {
             for (role, token) in jobs {
                 let target = if role == from { to } else { role };
-                self.enqueue(case, flow, token, target);
+                e.enqueue(case, flow, token, target);
             }
-        }
-        self.flows = flows;
+        });
     }
 
     /// The local hour of the week (Monday 00:00 = 0) of an instant of the run.
