@@ -45,11 +45,22 @@ impl Boxes {
         if self.attrs == 0 {
             return self.boxes > 0;
         }
-        self.masks.chunks_exact(self.attrs).any(|b| {
-            b.iter()
+        // Box by box with a running offset: `chunks_exact` would divide to count the
+        // boxes, once per test, and a test runs for every branch and rule of every case.
+        let mut at = 0;
+        for _ in 0..self.boxes {
+            let Some(b) = self.masks.get(at..at + self.attrs) else {
+                return false;
+            };
+            if b.iter()
                 .zip(case)
                 .all(|(m, v)| m & (1u64 << (*v & 63)) != 0)
-        })
+            {
+                return true;
+            }
+            at += self.attrs;
+        }
+        false
     }
 }
 

@@ -129,8 +129,9 @@ impl Case {
         self.steps = 0;
         self.done = false;
         self.clocks.clear();
-        self.clocks
-            .extend(rules.into_iter().map(|r| (r, SlaRun::default())));
+        for r in rules {
+            self.clocks.push((r, SlaRun::IDLE));
+        }
     }
 
     /// True once the case has ended or stopped.

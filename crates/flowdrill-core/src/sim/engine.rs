@@ -13,7 +13,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::config::{Discipline, SimConfig, SimError};
 use super::results::{LogRow, Progress, RepResult, RoleStats, SlaStats, dist};
-use super::sample::{Stream, streams};
+use super::sample::{Replication, Stream, streams};
 use super::stats::{Quantiles, Series, Summary, TimeWeighted};
 use super::tables::{CArrivals, CWait, Tables};
 use crate::engine::compiled::Compiled;
@@ -72,7 +72,6 @@ type Item = Reverse<u128>;
 const T_MAX: Millis = (1 << 40) - 1;
 
 /// One case of the run: its draws, its place in the workflow and its queued work.
-#[derive(Default)]
 struct Case {
     /// Bumped each time the slot is reused: events of an earlier case are stale.
     life: u32,
@@ -86,7 +85,7 @@ struct Case {
     /// Bumped when queued work moves: queue entries of an older epoch are stale.
     epoch: u32,
     queued: Vec<(u32, Token)>,
-    rng: Option<Stream>,
+    rng: Stream,
 }
 
 #[derive(Clone, Copy)]
@@ -204,19 +203,23 @@ struct Calendar {
 }
 
 impl Calendar {
-    #[inline]
+    /// Schedules an event. Inlined everywhere: the event is then written straight into
+    /// its slot, where a call would write it to the stack and read it back whole (a
+    /// store-forwarding stall that was half of this function's time).
+    #[inline(always)]
     fn push(&mut self, t: Millis, ev: Ev) {
         self.seq += 1;
+        // One place writes the event, so that it goes there from registers.
         let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slab[slot as usize] = ev;
-                slot
-            }
+            Some(slot) => slot,
             None => {
-                self.slab.push(ev);
+                self.slab.push(Ev::Warmup);
                 (self.slab.len() - 1) as u32
             }
         };
+        if let Some(place) = self.slab.get_mut(slot as usize) {
+            *place = ev;
+        }
         let t = t.clamp(0, T_MAX) as u128;
         let seq = u128::from(self.seq) & ((1 << 56) - 1);
         self.heap
@@ -240,6 +243,11 @@ pub(super) struct Engine<'c> {
     cfg: &'c SimConfig,
     origin: DateTime<Utc>,
     rep: u32,
+    /// The replication's random streams.
+    streams: Replication,
+    /// Some escalation reassigns work: each case keeps a list of its queued work (else
+    /// nothing reads it, and it is not kept).
+    moves_work: bool,
     cal: Calendar,
     cases: Vec<Case>,
     /// Each case's place in the workflow, by the same index as `cases`: apart from them so
@@ -306,6 +314,11 @@ impl<'c> Engine<'c> {
             cfg,
             origin,
             rep,
+            streams: Replication::new(cfg.seed, u64::from(rep)),
+            moves_work: c
+                .slas
+                .iter()
+                .any(|s| s.actions.iter().any(|a| a.reassign.is_some())),
             cal: Calendar {
                 now: 0,
                 horizon,
@@ -323,10 +336,8 @@ impl<'c> Engine<'c> {
             next_id: 0,
             arrivals: (0..c.starts.len())
                 .map(|i| {
-                    (
-                        Stream::new(cfg.seed, u64::from(rep), streams::arrivals(i)),
-                        0,
-                    )
+                    let streams = Replication::new(cfg.seed, u64::from(rep));
+                    (streams.stream(streams::arrivals(i)), 0)
                 })
                 .collect(),
             roles,
@@ -500,15 +511,27 @@ impl<'c> Engine<'c> {
 
     /// A new case in a free slot, with its attributes drawn and its clocks chosen.
     fn new_case(&mut self) -> u32 {
+        let seq = self.next_id;
+        let mut rng = self.streams.stream(streams::case(seq));
         let id = match self.free.pop() {
             Some(i) => i,
             None => {
-                self.cases.push(Case::default());
+                self.cases.push(Case {
+                    life: 0,
+                    live: false,
+                    counted: false,
+                    id: 0,
+                    arrived: 0,
+                    attrs: Vec::new(),
+                    holder: u32::MAX,
+                    epoch: 0,
+                    queued: Vec::new(),
+                    rng: rng.clone(),
+                });
                 self.flows.push(engine::Case::default());
                 (self.cases.len() - 1) as u32
             }
         };
-        let seq = self.next_id;
         self.next_id += 1;
         self.open += 1;
         let now = self.cal.now;
@@ -521,7 +544,6 @@ impl<'c> Engine<'c> {
             }
         }
         let c = self.c;
-        let mut rng = Stream::new(self.cfg.seed, u64::from(self.rep), streams::case(seq));
         let case = &mut self.cases[id as usize];
         case.life = case.life.wrapping_add(1);
         case.live = true;
@@ -554,7 +576,7 @@ impl<'c> Engine<'c> {
         case.queued.clear();
         case.holder = u32::MAX;
         case.epoch = 0;
-        case.rng = Some(rng);
+        case.rng = rng;
         id
     }
 
@@ -622,7 +644,9 @@ impl<'c> Engine<'c> {
             self.start(role, job, false);
             return;
         }
-        self.cases[case as usize].queued.push((role, token));
+        if self.moves_work {
+            self.cases[case as usize].queued.push((role, token));
+        }
         let r = &mut self.roles[role as usize];
         r.queue.push(job);
         r.queued += 1;
@@ -681,6 +705,7 @@ impl<'c> Engine<'c> {
             return;
         }
         if was_queued
+            && self.moves_work
             && let Some(p) = cs
                 .queued
                 .iter()
@@ -688,9 +713,9 @@ impl<'c> Engine<'c> {
         {
             cs.queued.swap_remove(p);
         }
-        let effort = match (c.effort(job.token.node), cs.rng.as_mut()) {
-            (Some(e), Some(g)) => to_millis(g.effort(e)),
-            _ => 0,
+        let effort = match c.effort(job.token.node) {
+            Some(e) => to_millis(cs.rng.effort(e)),
+            None => 0,
         };
         let (counted, life) = (cs.counted, cs.life);
         let r = &mut self.roles[role as usize];
@@ -699,13 +724,27 @@ impl<'c> Engine<'c> {
             r.wait_s.add(secs(now - job.t));
         }
         r.busy += 1;
-        let time = self.open_time(c.roles[role as usize].calendar);
-        let done = time.after(now, effort);
-        // Utilisation counts the work done between the warm-up and the horizon.
-        if now >= self.cal.warmup {
-            let until = done.unwrap_or(Millis::MAX).min(self.cal.horizon);
-            self.roles[role as usize].work += time.between(now, until);
-        }
+        // Utilisation counts the work done between the warm-up and the horizon. (A role
+        // without a calendar works around the clock: plain sums, no calendar to ask.)
+        let done = match c.roles[role as usize].calendar {
+            None => {
+                let done = AROUND_THE_CLOCK.after(now, effort);
+                if now >= self.cal.warmup {
+                    let until = done.unwrap_or(Millis::MAX).min(self.cal.horizon);
+                    self.roles[role as usize].work += AROUND_THE_CLOCK.between(now, until);
+                }
+                done
+            }
+            calendar => {
+                let time = self.open_time(calendar);
+                let done = time.after(now, effort);
+                if now >= self.cal.warmup {
+                    let until = done.unwrap_or(Millis::MAX).min(self.cal.horizon);
+                    self.roles[role as usize].work += time.between(now, until);
+                }
+                done
+            }
+        };
         self.log(job.case, job.token.node, Some(role), "start");
         if let Some(done) = done {
             self.cal.push(
@@ -769,6 +808,9 @@ impl<'c> Engine<'c> {
         let Some(sla) = self.c.slas.get(usize::from(r)) else {
             return;
         };
+        if sla.rule.ladder.is_empty() {
+            return;
+        }
         if let Some((_, at)) = run.next_rung(&sla.rule, self.open_time(sla.calendar)) {
             let life = self.cases[case as usize].life;
             self.cal.push(

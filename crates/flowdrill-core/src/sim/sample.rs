@@ -16,6 +16,28 @@ use crate::model::effort::Effort;
 #[derive(Debug, Clone)]
 pub struct Stream(Xoshiro256PlusPlus);
 
+/// The streams of one replication of a seeded run: the seed and the replication number
+/// mixed once, so that opening a stream (one per case) mixes only the stream's number.
+#[derive(Debug, Clone, Copy)]
+pub struct Replication(u64);
+
+impl Replication {
+    /// Replication `rep` of the run seeded `seed`.
+    pub fn new(seed: u64, rep: u64) -> Self {
+        // SplitMix64 steps, so that nearby seeds give unrelated streams.
+        Replication(splitmix((seed ^ 0x9E37_79B9_7F4A_7C15) ^ splitmix(rep)))
+    }
+
+    /// The stream numbered `stream`: the same as [`Stream::new`] with this seed and
+    /// replication.
+    #[inline]
+    pub fn stream(self, stream: u64) -> Stream {
+        Stream(Xoshiro256PlusPlus::seed_from_u64(splitmix(
+            self.0 ^ splitmix(stream),
+        )))
+    }
+}
+
 /// Stream numbers: one per purpose, so that streams never overlap by accident.
 pub mod streams {
     /// Arrivals of the `i`-th start node.
@@ -31,12 +53,7 @@ pub mod streams {
 impl Stream {
     /// The stream numbered `stream` of the run seeded `seed`, for replication `rep`.
     pub fn new(seed: u64, rep: u64, stream: u64) -> Self {
-        // Mix the three numbers with SplitMix64 steps so nearby seeds give unrelated streams.
-        let mut x = seed ^ 0x9E37_79B9_7F4A_7C15;
-        for v in [rep, stream] {
-            x = splitmix(x ^ splitmix(v));
-        }
-        Stream(Xoshiro256PlusPlus::seed_from_u64(x))
+        Replication::new(seed, rep).stream(stream)
     }
 
     /// A uniform number in (0, 1]: never zero, so its logarithm is finite.

@@ -140,6 +140,7 @@ pub enum Hook {
 }
 
 impl Point {
+    #[inline]
     fn hit(&self, hook: Hook) -> bool {
         match (self, hook) {
             (Point::Start, Hook::Start) | (Point::End, Hook::End) => true,
@@ -289,19 +290,22 @@ const NEVER: Millis = Millis::MIN;
 
 impl Default for SlaRun {
     fn default() -> Self {
-        SlaRun {
-            used: 0,
-            since: 0,
-            started: NEVER,
-            stopped: NEVER,
-            epoch: 0,
-            rung: 0,
-            state: ClockState::NotStarted,
-        }
+        Self::IDLE
     }
 }
 
 impl SlaRun {
+    /// A clock not started.
+    pub const IDLE: SlaRun = SlaRun {
+        used: 0,
+        since: 0,
+        started: NEVER,
+        stopped: NEVER,
+        epoch: 0,
+        rung: 0,
+        state: ClockState::NotStarted,
+    };
+
     /// Where the clock is.
     #[inline]
     pub fn state(&self) -> ClockState {
@@ -363,6 +367,7 @@ impl SlaRun {
     }
 
     /// Applies a hook at `now`; returns what changed. Hooks must come in time order.
+    #[inline]
     pub fn on(
         &mut self,
         rule: &ClockRule,
