@@ -467,7 +467,7 @@ export type DrillCheck = {
  */
 case: string, 
 /**
- * `decision`, `expected`, `sla`, `no-response` or `notify`.
+ * `decision`, `expected`, `sla`, `no-response`, `no-engage` or `notify`.
  */
 kind: string, 
 /**
@@ -1045,7 +1045,7 @@ id: string,
  */
 text: string, 
 /**
- * The rating (None when no post tested it).
+ * The rating over its due checks (None when none came due: see `not_due`).
  */
 rating: Rating | null, 
 /**
@@ -1059,7 +1059,12 @@ late: number,
 /**
  * Failed.
  */
-failed: number, };
+failed: number, 
+/**
+ * Checks not due when the drill ended (in no rating). With no due check, a count
+ * above zero makes the objective *not due* rather than untested.
+ */
+not_due: number, };
 
 /**
  * A channel that is down.
@@ -1077,7 +1082,7 @@ until: string, };
 /**
  * How a check came out.
  */
-export type Outcome = "passed" | "late" | "failed";
+export type Outcome = "passed" | "late" | "failed" | "not-due";
 
 /**
  * Everything a report of a run shows across its replications.
@@ -1104,6 +1109,91 @@ outcomes: Array<[string, Tally]>,
  * finished); the mean's confidence interval is the result's `summary.cycle_time`.
  */
 cycle_time: Dist | null, };
+
+/**
+ * A drill's state as one participant may see it: no expected actions, no true
+ * attributes, no objectives, no contingencies, no scoreboard, and SLA chips that follow
+ * the participants' classification (see the [module](self) documentation).
+ */
+export type ParticipantView = { 
+/**
+ * The scenario's title.
+ */
+title: string, 
+/**
+ * Its description: the briefing.
+ */
+description: string | null, 
+/**
+ * The workflow's id.
+ */
+workflow: string, 
+/**
+ * Drill time now.
+ */
+now: string, 
+/**
+ * Drill time now in the workflow's zone, like `Wed 16:42`.
+ */
+local: string, 
+/**
+ * Time since the start, like `12m`.
+ */
+elapsed: string, 
+/**
+ * The facilitator's clock.
+ */
+clock: DrillClock, 
+/**
+ * When the drill ended.
+ */
+ended: string | null, 
+/**
+ * The role whose inbox `cases` is (None: every post).
+ */
+role: string | null, 
+/**
+ * The workflow's roles.
+ */
+roles: Array<string>, 
+/**
+ * The workflow's attributes and their values, for classifying.
+ */
+attributes: Array<AttributeView>, 
+/**
+ * Channels down now.
+ */
+outages: Array<OutageView>, 
+/**
+ * The posts of the inbox, newest first.
+ *
+ * With a role `r`, a post is in the inbox when it waits at a step of `r` (a task whose
+ * role is `r`, a notify step naming `r`), when `r` holds it (its holder role as shown
+ * here), or when it is new to everyone: nobody holds it, nobody has taken or escalated
+ * it, and it waits at a decision or at its first step (no task, notify step or
+ * decision of it has been left yet): new posts are everyone's to triage. A role the
+ * workflow lacks sees only those new posts. Without a role, every post is in it.
+ */
+cases: Array<CaseView>, 
+/**
+ * The last lines of the timeline (at most [`RECENT`]), newest first, keeping only
+ * what carries no answer key:
+ *
+ * - `inject` (a post published: author, channel and text), `action` (what someone
+ *   did), `released` (a post leaving a wait) and `ended` (a post closed with its
+ *   outcome, or the drill ended): kept;
+ * - `clock` (the facilitator's clock): kept, but for an inject skipped (which would
+ *   name an inject of the master list never published);
+ * - `system`: a role's staff loss and a channel outage are kept (announced to
+ *   everyone); a surge's announcement, a forecast of the posts to come, is dropped;
+ * - `contingency`: replaced by an `inject` line with its post's author, channel and
+ *   text (the original names the action it watched for);
+ * - `milestone` and `breach`: the session's are dropped (they name rules chosen by the
+ *   truth); a line is written for each rung fired of a clock shown on a post, in the
+ *   session's words (`rule at 50%; roles told; ...`);
+ * - any other kind: dropped.
+ */
+recent: Array<DrillEvent>, };
 
 /**
  * A row of the improvement plan.

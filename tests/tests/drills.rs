@@ -244,6 +244,7 @@ fn actions_that_cannot_be_taken_say_why_and_change_nothing() {
 
     let mut s = started("viral-video");
     let before = AfterAction::of(&s).to_json();
+    let (events, log) = (s.events().to_vec(), s.log().to_vec());
     let mut route = act(60, ActionKind::Route, "vidoe");
     route.to = Some("crisis-alert".into());
     let e = s.apply(route).map_err(message).err().unwrap_or_default();
@@ -280,6 +281,11 @@ fn actions_that_cannot_be_taken_say_why_and_change_nothing() {
         e.contains("\"crisys\"") && e.contains("did you mean \"crisis\"?"),
         "{e}"
     );
+
+    // The refused actions left no line on the timeline and nothing in the log.
+    assert_eq!(s.events(), events.as_slice());
+    assert_eq!(s.log(), log.as_slice());
+    assert_eq!(AfterAction::of(&s).to_json(), before);
 
     let mut take = act(120, ActionKind::Take, "video");
     take.at = at("2026-03-04T21:31:00Z");

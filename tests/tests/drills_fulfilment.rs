@@ -269,10 +269,16 @@ fn bad_play_stops_after_one_email_and_never_tells_the_supervisor_or_managers() {
         "expected",
         "notify dfs-supervisor within 3d8h: not done",
     );
-    failed(
-        "contract",
-        "expected",
-        "route on-hold within 4d8h: not done",
+    // The drill ended before the consultant's deadline: not due, not failed.
+    assert_eq!(
+        check(
+            &r,
+            "contract",
+            "expected",
+            "route on-hold within 4d8h: not done, and not due when the drill ended",
+        )
+        .outcome,
+        Outcome::NotDue
     );
     let contract = case(&s, "contract");
     assert_eq!(contract.outcome, None);

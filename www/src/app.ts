@@ -42,6 +42,12 @@ export interface AppOptions {
   initialView?: string;
   /** Called when the view changes (the page keeps it in the URL). */
   onViewChange?: (id: string) => void;
+  /** Offer "Host a team drill" in the Drill view when the page comes from `flowdrill serve`. */
+  drillHost?: boolean;
+  /** A served drill to facilitate in the Drill view (a facilitator's link was opened). */
+  drillServed?: import('./drillServer').ServedDrill;
+  /** The Drill view started or stopped facilitating a served drill (see `ViewContext.onServedDrill`). */
+  onServedDrill?: (token: string | null) => void;
 }
 
 const BLANK = {
@@ -293,6 +299,11 @@ export class App {
       .load()
       .then((create) => {
         const ctx: ViewContext = { store: this.store, announce: (m, t) => this.announce(m, t), root: this.root };
+        if (id === 'drill') {
+          if (this.opts.drillHost) ctx.host = true;
+          if (this.opts.drillServed) ctx.served = this.opts.drillServed;
+          if (this.opts.onServedDrill) ctx.onServedDrill = this.opts.onServedDrill;
+        }
         const v = create(ctx);
         this.views.set(id, v);
         replace(panel, v.el);

@@ -107,9 +107,10 @@ export function savePlayer(p: Player): void {
 // ---- tabs in sync -----------------------------------------------------------------------
 
 /**
- * How drill messages travel. This one is a BroadcastChannel between the tabs of one
- * browser; a network relay (a WebSocket to a small server) can implement the same three
- * methods and carry the same messages between people's browsers.
+ * How drill messages travel between the tabs of one browser (a BroadcastChannel): each tab
+ * holds the whole log and merges what it hears. A team drill across computers does not
+ * merge logs: `flowdrill serve` keeps the one log, in order, and each browser talks to it
+ * over a WebSocket (`drillServer.ts`).
  */
 export interface DrillTransport {
   send(m: DrillMessage): void;

@@ -596,8 +596,9 @@ impl Runner {
         self.vite_build()
     }
 
-    /// Builds, then serves `www/dist` with `vite preview` until stopped. A module over its
-    /// size budget is only a warning here: the budget is for shipping, not for looking.
+    /// Builds, then serves `www/dist` with `flowdrill serve` (the app, and team drills
+    /// hosted for this computer) until stopped. A module over its size budget is only a
+    /// warning here: the budget is for shipping, not for looking.
     pub(crate) fn serve(&self) -> Result<(), TaskError> {
         let modules = self.wasm()?;
         if let Err(e) = sizes::check_budgets(&modules, WASM_GZIP_BUDGET) {
@@ -606,8 +607,22 @@ impl Runner {
             );
         }
         self.vite_build()?;
-        println!("==> serving {WWW_DIST} on {PREVIEW_URL} (Ctrl-C stops)");
-        self.step("serve", self.npm(&["run", "preview"]))
+        println!("==> serving {WWW_DIST} on {PREVIEW_URL} with `flowdrill serve` (Ctrl-C stops)");
+        let serve = self.cargo(&[
+            "run",
+            "--release",
+            "-p",
+            "flowdrill-cli",
+            "--",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "8080",
+            "--www",
+            WWW_DIST,
+        ]);
+        self.step("serve", serve)
     }
 
     /// Builds, then copies `www/dist` to `dist/` at the workspace root.

@@ -33,6 +33,58 @@ pub enum Command {
     /// Fire drills: check a drill scenario, or write the report of a recorded drill
     #[command(subcommand)]
     Drill(DrillCommand),
+    /// Serve the web app and host team drills: people on the network join with a link
+    Serve(ServeArgs),
+}
+
+/// Where `flowdrill serve` keeps drills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// An SQLite file under `--data`.
+    Sqlite,
+    /// NATS JetStream at this URL.
+    Nats(String),
+}
+
+fn parse_store(s: &str) -> Result<StoreChoice, String> {
+    if s == "sqlite" {
+        Ok(StoreChoice::Sqlite)
+    } else if s.starts_with("nats://") || s.starts_with("tls://") {
+        Ok(StoreChoice::Nats(s.to_string()))
+    } else {
+        Err(format!(
+            "expected `sqlite` or a NATS URL like nats://127.0.0.1:4222, not {s:?}"
+        ))
+    }
+}
+
+/// Arguments of `flowdrill serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on (0.0.0.0: every network interface, so that others on the
+    /// network can join; 127.0.0.1: this computer only)
+    #[arg(long, default_value = "0.0.0.0")]
+    pub host: std::net::IpAddr,
+    /// Where drills and their logs are kept (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "flowdrill-data")]
+    pub data: PathBuf,
+    /// Where drills are kept: `sqlite` (a file under --data, one server) or
+    /// `nats://host:4222` (NATS JetStream, shared by several servers behind a load balancer)
+    #[arg(long, value_name = "sqlite|nats://HOST:PORT", default_value = "sqlite", value_parser = parse_store)]
+    pub store: StoreChoice,
+    /// The built web app to serve (`npm run build` in www/ writes it)
+    #[arg(long, value_name = "DIR", default_value = "www/dist")]
+    pub www: PathBuf,
+    /// Host drills only, without serving the web app
+    #[arg(long, conflicts_with = "www")]
+    pub no_www: bool,
+    /// Also accept browser pages from this origin (e.g. an intranet page with the widget);
+    /// repeat for several
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
 }
 
 /// `flowdrill drill ...`

@@ -86,6 +86,8 @@ pub enum CliError {
     },
     /// Output could not be written as JSON.
     Json(serde_json::Error),
+    /// The drill server could not start or stopped with an error.
+    Serve(flowdrill_serve::ServeError),
 }
 
 impl fmt::Display for CliError {
@@ -109,6 +111,7 @@ impl fmt::Display for CliError {
                 write!(f, "cannot write {file}: {}", io_reason(source))
             }
             CliError::Json(e) => write!(f, "cannot write JSON: {e}"),
+            CliError::Serve(e) => write!(f, "serve: {e}"),
         }
     }
 }
@@ -128,6 +131,7 @@ impl std::error::Error for CliError {
             CliError::Drill { source, .. } => Some(source),
             CliError::Write { source, .. } => Some(source),
             CliError::Json(e) => Some(e),
+            CliError::Serve(e) => Some(e),
         }
     }
 }

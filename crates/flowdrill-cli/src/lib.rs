@@ -43,6 +43,7 @@ pub mod cli;
 pub mod drill;
 pub mod error;
 pub mod render;
+pub mod serve;
 pub mod simulation;
 
 use std::fs;
@@ -86,6 +87,7 @@ pub fn run(cli: &Cli) -> Result<Output, CliError> {
         Command::Compare(args) => compare_command(args),
         Command::Drill(cli::DrillCommand::Check(args)) => drill::check(args),
         Command::Drill(cli::DrillCommand::Report(args)) => drill::report(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use flowdrill_core::analysis::diagnostic::Diagnostic;
 use flowdrill_core::analysis::layout::Layout;
 use flowdrill_core::analysis::route_at::RouteAt;
-use flowdrill_core::drill::{Action, AfterAction, DrillView};
+use flowdrill_core::drill::{Action, AfterAction, DrillView, ParticipantView};
 use flowdrill_core::model::Document;
 use flowdrill_core::sim::scenario::Scenario;
 use flowdrill_core::sim::{Comparison, Progress, SimOptions, SimResult};
@@ -65,6 +65,7 @@ fn generated() -> String {
     c.visit::<Comparison>();
     c.visit::<Action>();
     c.visit::<DrillView>();
+    c.visit::<ParticipantView>();
     c.visit::<AfterAction>();
     let clashes: Vec<&String> = c
         .decls

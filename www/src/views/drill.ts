@@ -15,6 +15,15 @@
  * replays the saved log, so the same drill goes on, its clock included. Other tabs merge
  * what they hear into their log and replay it, so all converge.
  *
+ * A served team drill (`flowdrill serve`, see `drillServer.ts`): "Host a team drill" (offered
+ * when `/api/health` says the page comes from that server) creates a drill of the chosen
+ * scenario on the workflow open in the designer and shows its two links; this view then
+ * facilitates it, as does a facilitator's link (`ctx.served`). The facilitator's panel is
+ * the same, but nothing is applied or saved here: each action goes to the server, which
+ * stamps and applies it, and the log entries it sends back are replayed into the session
+ * (ticked on the server's clock). The inbox only watches: participants act from their
+ * own computers (`drillServed.ts`).
+ *
  * The view renders into its own element and queries nothing outside it. Parts that hold
  * controls are rebuilt only when what they show changed, and keep the focus when they are;
  * the text people type (a reply, tags) lives in controls that are never rebuilt.
@@ -31,13 +40,11 @@ import {
   RATING_TEXT,
   SPEEDS,
   type SavedDrill,
-  countdown,
   errorText,
   injectStatusText,
   mergeLogs,
   newRunId,
   nextAt,
-  offsetText,
   ratingText,
   replayInto,
   sameLog,
@@ -46,7 +53,10 @@ import {
   slug,
 } from '../drillModel';
 import { validZone } from '../time';
-import type { AfterActionReport, CaseView, Doc, DrillAction, DrillView, Rating, StepView } from '../types';
+import type { AfterActionReport, Doc, DrillAction, DrillView, Rating } from '../types';
+import { type ActionInput, type Card, type InboxEnv, inboxNotes, rebuild, renderCards } from './drillInbox';
+import { type Part, connectionIndicator, pendingPanel, peopleList, playServed } from './drillServed';
+import { type Created, LINKS_KEY, type ServedDrill, type ServedEvent, ServedDrill as ServedClient, absoluteLink, httpError, parseCreated, socketUrl } from '../drillServer';
 import type { View, ViewContext } from './view';
 
 /** An entry of the example library. */
@@ -64,9 +74,6 @@ interface LibraryEntry {
 /** How often the clock moves on screen while it runs, in ms. */
 const TICK_MS = 500;
 
-/** An action before it is stamped: what, on what, by whom. */
-type ActionInput = Omit<DrillAction, 'at' | 'by'>;
-
 async function fetchText(url: string): Promise<string> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
@@ -83,23 +90,6 @@ function ratingChip(r: Rating | null | undefined, big = false): HTMLElement {
 
 function th(text: string, num = false): HTMLTableCellElement {
   return h('th', { scope: 'col', class: num ? 'num' : null }, text);
-}
-
-/**
- * Rebuilds `el` with `build()` when `sig` changed, keeping the focus on the same control
- * (by its `data-key`), or moving it to `fallback` when that control is gone.
- */
-function rebuild(root: Document | ShadowRoot, el: HTMLElement, sig: string, build: () => Array<Node | string | null>, fallback?: () => HTMLElement | null | undefined): void {
-  if (el.dataset.sig === sig) return;
-  el.dataset.sig = sig;
-  const active = root.activeElement as HTMLElement | null;
-  const had = active !== null && el.contains(active);
-  const key = had ? active.dataset.key : undefined;
-  replace(el, ...build());
-  if (!had) return;
-  const again = key ? el.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) : null;
-  const target = again ?? fallback?.();
-  if (target && target.isConnected && !(target as HTMLButtonElement).disabled) target.focus();
 }
 
 export function createDrillView(ctx: ViewContext): View {
@@ -120,6 +110,10 @@ export function createDrillView(ctx: ViewContext): View {
   let endedWhenRestored = '';
   /** The drill module's session class (loaded when the view first opens). */
   let Session: DrillSessionClass | null = null;
+  /** A served team drill this view facilitates (`flowdrill serve`), or null for the tabs' drill. */
+  let served: ServedDrill | null = null;
+  let servedOff: (() => void) | null = null;
+  let servedParts: Part[] = [];
 
   /** A new session (throws the core's error when the scenario does not fit the workflow). */
   function newSession(workflow: string, scenario: string): DrillSession {
@@ -157,14 +151,18 @@ export function createDrillView(ctx: ViewContext): View {
   });
   const barMessage = h('p', { class: 'drill-bar-message', role: 'alert', 'data-testid': 'drill-message' });
   const titleEl = h('div', { class: 'drill-title' });
-  const bar = h(
-    'div',
-    { class: 'drill-bar card' },
-    h('div', { class: 'drill-bar-row' }, h('label', { for: scenarioSelect.id, class: 'inline-label' }, 'Scenario'), scenarioSelect, loadBtn, openBtn, resetBtn, fileInput),
-    confirmBox,
-    barMessage,
-    titleEl,
-  );
+  // "Host a team drill": offered when the page was served by `flowdrill serve`.
+  const hostBtn = button('Host a team drill', () => void hostChosen(), {
+    'data-action': 'drill-host',
+    hidden: true,
+    title: 'Run the chosen scenario on the workflow open in the designer as a drill on this server: people join from their own computers with a link',
+  });
+  const barRow = h('div', { class: 'drill-bar-row' }, h('label', { for: scenarioSelect.id, class: 'inline-label' }, 'Scenario'), scenarioSelect, loadBtn, openBtn, hostBtn, resetBtn, fileInput);
+  // The served drill's box: connection, links, people and actions not taken yet.
+  const servedHead = h('div', { class: 'served-row' });
+  const linksEl = h('div', { class: 'served-links', 'data-testid': 'served-links' });
+  const servedBox = h('div', { class: 'served-box', 'data-testid': 'served-facilitator', hidden: true }, servedHead, linksEl);
+  const bar = h('div', { class: 'drill-bar card' }, barRow, servedBox, confirmBox, barMessage, titleEl);
 
   function confirmThen(f: () => void, message: string, always = false): void {
     const inProgress = drill !== null && (always || (drill.log.length > 0 && !view?.ended));
@@ -262,6 +260,7 @@ export function createDrillView(ctx: ViewContext): View {
     savePlayer(player);
   });
   const inboxInfo = h('div', { class: 'inbox-info', 'aria-live': 'polite' });
+  const inboxTitle = h('h2', { class: 'inbox-title' }, 'Inbox');
   const inbox = h('div', { class: 'inbox', 'data-testid': 'inbox' });
   const emptyInbox = h('p', { class: 'muted inbox-empty' }, 'No posts yet. They arrive as the drill clock reaches them; the facilitator starts the clock.');
   const participant = h(
@@ -277,7 +276,7 @@ export function createDrillView(ctx: ViewContext): View {
       roleSelect,
       inboxInfo,
     ),
-    h('h2', { class: 'inbox-title' }, 'Inbox'),
+    inboxTitle,
     emptyInbox,
     inbox,
   );
@@ -467,6 +466,11 @@ export function createDrillView(ctx: ViewContext): View {
    * state. When the core refuses it, says why in `errorEl` and changes nothing.
    */
   function act(input: ActionInput, by: string, errorEl: HTMLElement): boolean {
+    if (served) {
+      // The server stamps, applies and logs it; the entry comes back to every browser.
+      void playServed(served, input, errorEl);
+      return true;
+    }
     if (!session || !drill) return false;
     const action = { at: nextAt(drill.log[drill.log.length - 1]?.at), by, ...input } as DrillAction;
     for (const k of Object.keys(action) as Array<keyof DrillAction>) if (action[k] === undefined) delete action[k];
@@ -491,6 +495,10 @@ export function createDrillView(ctx: ViewContext): View {
 
   /** A participant's action on a post, as the person playing in this tab. */
   function play(input: ActionInput, errorEl: HTMLElement): boolean {
+    if (served) {
+      errorEl.textContent = 'The facilitator watches the posts here; participants act on them from the participants’ link.';
+      return false;
+    }
     if (!player.name) {
       errorEl.textContent = 'Type your name under “Playing as” first: the report scores each person.';
       nameInput.setAttribute('aria-invalid', 'true');
@@ -503,6 +511,8 @@ export function createDrillView(ctx: ViewContext): View {
   // ---- other tabs ------------------------------------------------------------------------
 
   function hear(m: DrillMessage): void {
+    // Other tabs' drills do not touch a served drill.
+    if (served) return;
     switch (m.type) {
       case 'action':
       case 'log': {
@@ -545,9 +555,14 @@ export function createDrillView(ctx: ViewContext): View {
     return f.format(new Date(iso)).replace(',', '');
   }
 
+  /** Wall time now: the server's clock in a served drill (its actions carry its time). */
+  function wallNow(): number {
+    return served ? served.serverNow() : Date.now();
+  }
+
   function refresh(): void {
     if (!session || !drill) return;
-    session.tick(new Date().toISOString());
+    session.tick(new Date(wallNow()).toISOString());
     view = session.view();
     render(view);
     schedule();
@@ -566,7 +581,7 @@ export function createDrillView(ctx: ViewContext): View {
   function render(v: DrillView): void {
     el.dataset.actions = String(drill?.log.length ?? 0);
     if (drill) el.dataset.run = drill.run;
-    const from = drill?.source.kind === 'file' ? `file ${drill.source.name}` : 'example';
+    const from = served ? 'team drill on this server' : drill?.source.kind === 'file' ? `file ${drill.source.name}` : 'example';
     rebuild(root, titleEl, JSON.stringify([drill?.run, v.title, v.workflow, from]), () => [
       h('strong', { class: 'drill-name' }, v.title),
       h('span', { class: 'muted' }, ` · workflow ${v.workflow} · ${from}`),
@@ -694,11 +709,8 @@ export function createDrillView(ctx: ViewContext): View {
 
   // ---- the inbox -------------------------------------------------------------------------
 
-  interface Card {
-    el: HTMLElement;
-    update(c: CaseView, v: DrillView): void;
-  }
   const cards = new Map<string, Card>();
+  const inboxEnv: InboxEnv = { root, play: (input, err) => play(input, err), localTime: (iso) => localTime(iso), origin: () => origin };
 
   function renderInbox(v: DrillView): void {
     // Roles for "Playing as".
@@ -709,271 +721,12 @@ export function createDrillView(ctx: ViewContext): View {
       if (!v.roles.includes(player.role)) player = { ...player, role: v.roles[0] ?? '' };
       roleSelect.value = player.role;
     }
-    const open = v.cases.filter((c) => !c.ended).length;
-    const notes = [`${open} open · ${v.cases.length - open} closed`];
-    for (const o of v.outages) notes.push(`${o.channel} is down until ${localTime(o.until)}: public replies there are refused`);
-    for (const [role, n] of v.staff_lost) notes.push(`${role} is ${n} short`);
-    const infoText = notes.join(' · ');
+    const infoText = inboxNotes(v, localTime);
     if (inboxInfo.textContent !== infoText) inboxInfo.textContent = infoText;
     emptyInbox.hidden = v.cases.length > 0;
-
-    const want = new Set(v.cases.map((c) => c.id));
-    for (const [id, card] of cards) {
-      if (!want.has(id)) {
-        card.el.remove();
-        cards.delete(id);
-      }
-    }
-    v.cases.forEach((c, i) => {
-      let card = cards.get(c.id);
-      if (!card) {
-        card = makeCard(c);
-        cards.set(c.id, card);
-      }
-      card.update(c, v);
-      const at = inbox.children[i];
-      if (at !== card.el) inbox.insertBefore(card.el, at ?? null);
-    });
+    renderCards(inbox, cards, v.cases, v, inboxEnv);
   }
 
-  function stepText(s: StepView): string {
-    const who = s.role ? ` · ${s.role}` : s.roles.length ? ` · tell ${s.roles.join(', ')}` : '';
-    return `${s.label} (${s.kind}${who})`;
-  }
-
-  function makeCard(first: CaseView): Card {
-    const id = first.id;
-    const headId = uid('post');
-    const err = h('p', { class: 'post-error', role: 'alert', 'data-testid': 'post-error' });
-    const author = h('span', { class: 'post-author', id: headId }, first.author);
-    const channel = h('span', { class: 'post-channel' }, first.channel);
-    const age = h('span', { class: 'post-age' });
-    const badges = h('span', { class: 'post-badges' });
-    const text = h('p', { class: 'post-text' }, first.text);
-    const slas = h('ul', { class: 'plain post-slas', 'aria-label': 'SLA clocks' });
-    const where = h('div', { class: 'post-where' });
-    const k = (name: string) => `${name}:${id}`;
-
-    // "Done" buttons, one per task the post waits at (parallel tasks name their step).
-    const doneBox = h('span', { class: 'done-box' });
-    const takeBtn = button('Take', () => play({ do: 'take', case: id }, err), { 'data-action': 'take', 'data-key': k('take'), title: 'Take the post: you hold it now' });
-    const primary = h(
-      'div',
-      { class: 'act-row' },
-      takeBtn,
-      doneBox,
-      button('Flag', () => play({ do: 'flag', case: id }, err), { 'data-action': 'flag', 'data-key': k('flag') }),
-      button('Let stand', () => play({ do: 'let-stand', case: id }, err), { 'data-action': 'let-stand', 'data-key': k('let-stand'), title: 'Decide not to respond, and close the post' }),
-      button('Close', () => play({ do: 'close', case: id }, err), { 'data-action': 'close', 'data-key': k('close') }),
-    );
-    const routeRow = h('div', { class: 'act-row route-row' });
-
-    const reply = h('textarea', { id: uid('reply'), rows: 2, 'data-field': 'reply', placeholder: 'Your reply' });
-    const respond = (visibility: 'public' | 'private') => {
-      const t = reply.value.trim();
-      if (play({ do: 'respond', case: id, visibility, ...(t ? { text: t } : {}) }, err)) reply.value = '';
-    };
-    const replyBox = h(
-      'div',
-      { class: 'reply-box' },
-      h('label', { for: reply.id, class: 'visually-hidden' }, `Reply to ${first.author}`),
-      reply,
-      h(
-        'div',
-        { class: 'reply-buttons' },
-        button('Respond public', () => respond('public'), { 'data-action': 'respond-public', 'data-key': k('respond-public'), title: 'Reply in the channel, for everyone to see' }),
-        button('Respond private', () => respond('private'), { 'data-action': 'respond-private', 'data-key': k('respond-private'), title: 'Reply off channel (direct message, email)' }),
-      ),
-    );
-
-    // Classify.
-    const attrSelect = h('select', { id: uid('attr'), 'data-field': 'classify-attribute' });
-    const valueSelect = h('select', { id: uid('value'), 'data-field': 'classify-value' });
-    let attrs: DrillView['attributes'] = [];
-    const fillValues = () => {
-      const a = attrs.find((x) => x.name === attrSelect.value);
-      replace(valueSelect, ...(a?.values ?? []).map((x) => h('option', { value: x }, x)));
-    };
-    attrSelect.addEventListener('change', fillValues);
-    const classify = h(
-      'fieldset',
-      { class: 'mini' },
-      h('legend', null, 'Classify'),
-      h('label', { for: attrSelect.id, class: 'visually-hidden' }, 'Attribute'),
-      attrSelect,
-      h('label', { for: valueSelect.id, class: 'visually-hidden' }, 'Value'),
-      valueSelect,
-      button('Classify', () => play({ do: 'classify', case: id, attributes: { [attrSelect.value]: valueSelect.value } }, err), { class: 'small', 'data-action': 'classify' }),
-    );
-    // Notify: every role, none ticked (the drill tests whether people remember whom to tell).
-    const notifyBoxes = h('div', { class: 'role-boxes' });
-    const notifyBtn = button(
-      'Notify',
-      () => {
-        const roles = [...notifyBoxes.querySelectorAll<HTMLInputElement>('input:checked')].map((x) => x.value);
-        if (!roles.length) {
-          err.textContent = 'Tick the roles to notify first.';
-          return;
-        }
-        if (play({ do: 'notify', case: id, roles }, err)) for (const x of notifyBoxes.querySelectorAll<HTMLInputElement>('input')) x.checked = false;
-      },
-      { class: 'small', 'data-action': 'notify' },
-    );
-    const notify = h('fieldset', { class: 'mini notify' }, h('legend', null, 'Notify'), notifyBoxes, notifyBtn);
-    // Escalate.
-    const escSelect = h('select', { id: uid('esc'), 'data-field': 'escalate-to' });
-    const escalate = h(
-      'fieldset',
-      { class: 'mini' },
-      h('legend', null, 'Escalate'),
-      h('label', { for: escSelect.id, class: 'visually-hidden' }, 'Escalate to role'),
-      escSelect,
-      button('Escalate', () => play({ do: 'escalate', case: id, to: escSelect.value }, err), { class: 'small', 'data-action': 'escalate' }),
-    );
-    // Tag.
-    const tagInput = h('input', { type: 'text', id: uid('tags'), 'data-field': 'tags', placeholder: 'tag, another', spellcheck: false });
-    const tagIt = () => {
-      const tags = tagInput.value
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean);
-      if (!tags.length) {
-        err.textContent = 'Type one or more tags, separated by commas.';
-        return;
-      }
-      if (play({ do: 'tag', case: id, tags }, err)) tagInput.value = '';
-    };
-    tagInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        tagIt();
-      }
-    });
-    const tag = h(
-      'fieldset',
-      { class: 'mini tag' },
-      h('legend', null, 'Tag'),
-      h('label', { for: tagInput.id, class: 'visually-hidden' }, 'Tags'),
-      tagInput,
-      button('Tag', tagIt, { class: 'small', 'data-action': 'tag' }),
-    );
-    const more = h('details', { class: 'more-actions' }, h('summary', { 'data-action': 'more' }, 'Notify · Classify · Escalate · Tag'), h('div', { class: 'more-grid' }, notify, classify, escalate, tag));
-    const actions = h('div', { class: 'post-actions' }, primary, routeRow, replyBox, more);
-
-    const el = h(
-      'article',
-      { class: 'post', 'data-case': id, 'aria-labelledby': headId, tabindex: -1 },
-      h('header', { class: 'post-head' }, author, channel, age, badges),
-      text,
-      slas,
-      where,
-      actions,
-      err,
-    );
-
-    let sig = '';
-    let rolesSig = '';
-    return {
-      el,
-      update(c, v) {
-        const closed = c.ended !== null;
-        age.textContent = closed ? `closed after ${c.age}` : `${c.age} ago`;
-        age.title = `published ${localTime(c.published)} (${offsetText(c.published, origin)})`;
-        // SLA countdowns: text every time (drill time moves), never colour alone.
-        replace(
-          slas,
-          ...c.clocks.map((clock) => {
-            const cd = countdown(clock, v.now);
-            return h(
-              'li',
-              { class: `sla level-${cd.level}`, 'data-rule': clock.rule, 'data-level': cd.level },
-              h('span', { class: 'sla-icon', 'aria-hidden': 'true' }, cd.level === 'breached' ? '✕' : cd.level === 'warning' ? '!' : cd.level === 'done' ? '✓' : '◷'),
-              h('span', { class: 'sla-left' }, cd.text),
-              h('span', { class: 'sla-name', title: clock.name }, clock.rule),
-              clock.deadline && cd.level !== 'done' ? h('span', { class: 'sla-deadline muted' }, `due ${localTime(clock.deadline)}`) : null,
-            );
-          }),
-        );
-        const s = JSON.stringify([c.read, c.holder, c.holder_role, c.tags, c.flagged, c.priority, c.steps, c.outcome, c.ended, c.source]);
-        if (s !== sig) {
-          sig = s;
-          el.classList.toggle('closed', closed);
-          el.classList.toggle('flagged', c.flagged);
-          el.classList.toggle('priority', c.priority);
-          replace(
-            badges,
-            c.source !== 'inject' ? h('span', { class: 'badge' }, c.source) : null,
-            c.flagged ? h('span', { class: 'badge warn' }, '⚑ flagged') : null,
-            c.priority ? h('span', { class: 'badge bad' }, '▲ priority') : null,
-            closed ? h('span', { class: 'badge ok' }, `closed: ${c.outcome ?? 'closed'}`) : null,
-          );
-          replace(
-            where,
-            c.steps.length ? h('div', null, h('span', { class: 'where-label' }, 'Waits at '), c.steps.map(stepText).join('; ')) : null,
-            c.holder || c.holder_role
-              ? h('div', null, h('span', { class: 'where-label' }, 'With '), c.holder ? `${c.holder}${c.holder_role ? ` (${c.holder_role})` : ''}` : `${c.holder_role} (not taken yet)`)
-              : null,
-            c.read.length ? h('div', null, h('span', { class: 'where-label' }, 'Read as '), c.read.map(([a, x]) => `${a}=${x}`).join(', ')) : null,
-            c.tags.length ? h('div', null, h('span', { class: 'where-label' }, 'Tags '), c.tags.join(', ')) : null,
-          );
-          // A post just closed hides its actions: keep the keyboard on the post.
-          if (closed && !actions.hidden && actions.contains(root.activeElement)) {
-            actions.hidden = true;
-            el.focus();
-          }
-          actions.hidden = closed;
-          const tasks = c.steps.filter((x) => x.kind === 'task');
-          rebuild(root, doneBox, JSON.stringify(tasks.map((t) => [t.node, t.label, t.role])), () =>
-            tasks.map((t) =>
-              button(tasks.length > 1 ? `Done: ${t.role ?? t.label}` : 'Done', () => play({ do: 'done', case: id, ...(tasks.length > 1 ? { step: t.node } : {}) }, err), {
-                'data-action': 'done',
-                'data-step': t.node,
-                'data-key': `done:${id}:${t.node}`,
-                title: `Finish the task: ${t.label}`,
-                'aria-label': `Done: ${t.label}`,
-              }),
-            ),
-            () => takeBtn,
-          );
-          // One button per branch of the decision it waits at.
-          const routed = c.steps.filter((x) => x.branches.length);
-          rebuild(root, routeRow, JSON.stringify(routed), () =>
-            routed.length
-              ? [
-                  h('span', { class: 'route-label' }, 'Route'),
-                  ...routed.flatMap((st) =>
-                    st.branches.map((b) =>
-                      button(b.label, () => play({ do: 'route', case: id, to: b.to }, err), {
-                        class: 'branch',
-                        'data-action': 'route',
-                        'data-to': b.to,
-                        'data-key': `route:${id}:${b.to}`,
-                        title: `Route to ${b.to}${st.decision ? ` (${st.decision})` : ''}`,
-                      }),
-                    ),
-                  ),
-                ]
-              : [],
-            () => (closed ? null : takeBtn),
-          );
-          routeRow.hidden = routed.length === 0;
-        }
-        // Roles and attributes (the same for every post; filled once per drill).
-        const rs = JSON.stringify([v.roles, v.attributes]);
-        if (rs !== rolesSig) {
-          rolesSig = rs;
-          attrs = v.attributes;
-          replace(attrSelect, ...attrs.map((a) => h('option', { value: a.name }, a.name)));
-          fillValues();
-          replace(escSelect, ...v.roles.map((r) => h('option', { value: r }, r)));
-          replace(
-            notifyBoxes,
-            ...v.roles.map((r) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: r, 'data-role': r }), h('span', null, r))),
-          );
-        }
-      },
-    };
-  }
 
   // ---- the report ------------------------------------------------------------------------
 
@@ -1130,6 +883,258 @@ export function createDrillView(ctx: ViewContext): View {
     );
   }
 
+  // ---- a served team drill (flowdrill serve) ---------------------------------------------
+
+  /** Offers "Host a team drill" when this page comes from `flowdrill serve`. */
+  async function checkHost(): Promise<void> {
+    try {
+      const res = await fetch('/api/health', { headers: { Accept: 'application/json' } });
+      if (res.status !== 200) return;
+      const body = (await res.json()) as { flowdrill?: unknown };
+      hostBtn.hidden = body?.flowdrill !== 'serve';
+    } catch {
+      /* not served by flowdrill serve: no team drills */
+    }
+  }
+
+  /**
+   * Hosts the chosen scenario on the workflow open in the designer (the one being
+   * designed, not the example's): checks that they fit with the drill module, creates the
+   * drill on the server, shows its two links and facilitates it here.
+   */
+  async function hostChosen(): Promise<void> {
+    const entry = library.find((x) => x.id === scenarioSelect.value);
+    if (!entry) {
+      say('Choose a scenario first.', 'error');
+      return;
+    }
+    let scenario: string;
+    try {
+      scenario = entry.given ?? (await fetchText(`${EXAMPLES_BASE}${entry.file}`));
+    } catch (e) {
+      say(`Could not load the scenario ${entry.file}: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      return;
+    }
+    const workflow = ctx.store.text;
+    const wfName = ctx.store.doc.id || 'the open workflow';
+    try {
+      newSession(workflow, scenario).free();
+    } catch (e) {
+      say(`“${entry.name}” cannot be drilled on the workflow open in the designer (${wfName}): ${errorText(e)}. Open the workflow it was written for (${entry.workflow ?? 'named in the scenario'}) in the designer, or fix the design.`, 'error');
+      return;
+    }
+    hostBtn.disabled = true;
+    say(`Hosting “${entry.name}” on ${wfName}…`);
+    let created: Created;
+    try {
+      const res = await fetch('/api/drills', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ workflow, scenario }) });
+      let body: unknown = null;
+      try {
+        body = await res.json();
+      } catch {
+        body = null;
+      }
+      if (!res.ok) {
+        const e = httpError(body);
+        say(`The server did not create the drill (POST /api/drills answered ${res.status}${e ? `, ${e.code}` : ''}): ${e?.message ?? res.statusText ?? 'no reason given'}`, 'error');
+        return;
+      }
+      const c = parseCreated(body);
+      if (typeof c === 'string') {
+        say(`The server's answer to POST /api/drills does not fit: ${c}`, 'error');
+        return;
+      }
+      created = c;
+    } catch (e) {
+      say(`Could not reach the server to create the drill (POST /api/drills): ${e instanceof Error ? e.message : String(e)}`, 'error');
+      return;
+    } finally {
+      hostBtn.disabled = false;
+    }
+    try {
+      localStorage.setItem(LINKS_KEY + created.drill, JSON.stringify({ facilitator: created.facilitator_link, participant: created.participant_link }));
+    } catch {
+      /* the links are shown now; a reload will not show the participants' one again */
+    }
+    const client = new ServedClient({ url: socketUrl(location.href), token: created.facilitator });
+    enterServed(client, created);
+    say(`Hosted “${entry.name}” on ${wfName}. Send the participants’ link to the team; start the clock when everyone has joined.`);
+  }
+
+  /** The links of a drill hosted in this browser, if kept. */
+  function keptLinks(drillId: string): { facilitator: string; participant: string } | null {
+    try {
+      const o = JSON.parse(localStorage.getItem(LINKS_KEY + drillId) ?? 'null') as { facilitator?: unknown; participant?: unknown } | null;
+      return o && typeof o.facilitator === 'string' && typeof o.participant === 'string' ? { facilitator: o.facilitator, participant: o.participant } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function linkRow(label: string, hint: string, link: string, testid: string): HTMLElement {
+    const input = h('input', { type: 'text', id: uid('link'), readonly: true, value: link, 'data-testid': testid, class: 'link-input', spellcheck: false });
+    const copied = h('span', { class: 'copied muted', role: 'status', 'aria-live': 'polite' });
+    const copy = button('Copy', () => void copyText(input, copied), { class: 'small', 'data-action': `copy-${testid}`, 'aria-label': `Copy the ${label.toLowerCase()}` });
+    input.addEventListener('focus', () => input.select());
+    return h('div', { class: 'link-row' }, h('label', { for: input.id }, label), input, copy, h('span', { class: 'muted link-hint' }, hint), copied);
+  }
+
+  async function copyText(input: HTMLInputElement, status: HTMLElement): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(input.value);
+      status.textContent = 'Copied.';
+    } catch {
+      input.focus();
+      input.select();
+      status.textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+    }
+    setTimeout(() => (status.textContent = ''), 4000);
+  }
+
+  function showLinks(drillId: string, created: Created | null): void {
+    const kept = created ? { facilitator: created.facilitator_link, participant: created.participant_link } : keptLinks(drillId);
+    const origin = location.origin;
+    const facilitatorLink = absoluteLink(kept?.facilitator ?? `/#join=${encodeURIComponent(served?.token ?? '')}`, origin);
+    replace(
+      linksEl,
+      kept
+        ? linkRow('Participants’ link', 'send it to the team: each person opens it on their own computer', absoluteLink(kept.participant, origin), 'participant-link')
+        : h('p', { class: 'muted' }, 'The participants’ link was shown in the browser that hosted this drill (the server keeps no copy).'),
+      linkRow('Facilitator’s link', 'keep it to yourself: it runs the clock and sees the answers', facilitatorLink, 'facilitator-link'),
+    );
+  }
+
+  /** Facilitates a served drill on `client` (hosted here, or opened with a facilitator's link). */
+  function enterServed(client: ServedDrill, created: Created | null): void {
+    leaveServed(false);
+    putAway();
+    served = client;
+    barRow.hidden = true;
+    hideConfirm();
+    servedBox.hidden = false;
+    const conn = connectionIndicator(client);
+    const people = peopleList(client);
+    const pending = pendingPanel(client, root);
+    servedParts = [conn, people, pending];
+    const leave = button('Leave', () => leaveServed(true), { 'data-action': 'served-leave', title: 'Stop facilitating here (the drill goes on on the server; the facilitator’s link comes back to it)' });
+    replace(servedHead, h('strong', null, 'Team drill'), h('span', { class: 'muted' }, ' · you facilitate'), conn.el, leave);
+    servedBox.append(people.el, pending.el);
+    replace(linksEl);
+    if (created) showLinks(created.drill, created);
+    replace(body, h('p', { class: 'loading' }, 'Connecting to the drill on the server…'));
+    grid.classList.add('served-watch');
+    inboxTitle.textContent = 'Posts (every role’s; the participants act on them)';
+    servedOff = client.subscribe(onServed);
+    ctx.onServedDrill?.(client.token);
+    if (client.welcome) onServed({ type: 'welcome', welcome: client.welcome, first: true });
+    client.start();
+  }
+
+  /** Back to the tabs' drill (the served one goes on without this browser). */
+  function leaveServed(restoreTabs: boolean): void {
+    if (!served) return;
+    servedOff?.();
+    servedOff = null;
+    for (const p of servedParts) p.dispose();
+    servedParts = [];
+    served.stop();
+    served = null;
+    servedBox.hidden = true;
+    for (const x of [...servedBox.children]) if (x !== servedHead && x !== linksEl) x.remove();
+    barRow.hidden = false;
+    grid.classList.remove('served-watch');
+    inboxTitle.textContent = 'Inbox';
+    putAway();
+    ctx.onServedDrill?.(null);
+    if (restoreTabs) {
+      say('You left the team drill; it goes on on the server (its facilitator’s link comes back to it).');
+      restoreLocal();
+    }
+  }
+
+  function onServed(e: ServedEvent): void {
+    const client = served;
+    if (!client) return;
+    switch (e.type) {
+      case 'welcome': {
+        const w = e.welcome;
+        if (w.rights !== 'facilitator') {
+          say('This link is a participant’s: it opens the participant’s view, not the facilitator’s.', 'error');
+          return;
+        }
+        if (!w.setup) {
+          say('The server sent no workflow and scenario to replay the drill (welcome.setup); the facilitator’s panel needs them.', 'error');
+          return;
+        }
+        const run = `served:${w.drill}`;
+        if (drill?.run === run && session) {
+          // A reconnect: the entries after the last one held follow.
+          refresh();
+          return;
+        }
+        if (!linksEl.firstChild) showLinks(w.drill, null);
+        let s: DrillSession;
+        try {
+          s = newSession(w.setup.workflow, w.setup.scenario);
+        } catch (err) {
+          say(`The drill on the server cannot be replayed here: ${errorText(err)}`, 'error');
+          return;
+        }
+        const d: SavedDrill = { v: 1, run, created: new Date().toISOString(), source: { kind: 'file', id: run, name: w.title || w.drill }, workflow: w.setup.workflow, scenario: w.setup.scenario, log: [] };
+        setSession(d, s);
+        applyEntries(client.log.map((x) => x.action));
+        return;
+      }
+      case 'entries':
+        if (drill?.run === `served:${client.welcome?.drill}`) applyEntries(e.entries.map((x) => x.action));
+        return;
+      case 'error':
+        say(`The server said: ${e.error.message}`, 'error');
+        return;
+      case 'conn':
+        if (client.conn.state === 'closed' && client.conn.error) say(`The server closed the connection: ${client.conn.error.message}`, 'error');
+        schedule();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Applies log entries from the server to the session (the server already took them). */
+  function applyEntries(actions: DrillAction[]): void {
+    if (!session || !drill || !served) return;
+    const applied: DrillAction[] = [];
+    for (const a of actions) {
+      try {
+        session.apply(a);
+        applied.push(a);
+      } catch (err) {
+        // The server took it, so this replay is behind or ahead: replay the whole log.
+        console.warn('drill: a served entry did not apply here; replaying the log', err);
+        return replayServed();
+      }
+    }
+    drill = { ...drill, log: [...drill.log, ...applied] };
+    refresh();
+  }
+
+  function replayServed(): void {
+    if (!served || !drill) return;
+    let s: DrillSession;
+    try {
+      s = newSession(drill.workflow, drill.scenario);
+    } catch (err) {
+      say(`The drill could not be replayed: ${errorText(err)}`, 'error');
+      return;
+    }
+    const { applied, rejected } = replayInto(s, served.log.map((x) => x.action));
+    if (rejected.length) say(`${rejected.length} of the server’s log entries could not be replayed here (${rejected[0]!.message}); the scoreboard may differ from the server’s.`, 'error');
+    session?.free();
+    session = s;
+    drill = { ...drill, log: applied };
+    refresh();
+  }
+
   // ---- start-up --------------------------------------------------------------------------
 
   /** The scenario the page gave, as the first entry of the list (under its name). */
@@ -1163,6 +1168,17 @@ export function createDrillView(ctx: ViewContext): View {
     Session = (await loadDrill()).DrillSession;
     transport = broadcastTransport();
     transport?.listen(hear);
+    if (ctx.host) void checkHost();
+    if (ctx.served) {
+      // The page opened a facilitator's link: facilitate that drill.
+      enterServed(ctx.served, null);
+      return;
+    }
+    restoreLocal();
+  }
+
+  /** The drill saved in this browser (tabs mode), if any. */
+  function restoreLocal(): void {
     const saved = loadSaved();
     if (saved && restore(saved)) {
       say(`Restored the drill “${saved.source.name}” (${saved.log.length} action${saved.log.length === 1 ? '' : 's'}).`);

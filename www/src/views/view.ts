@@ -18,6 +18,21 @@ export interface ViewContext {
    * attribute); it is drilled on the workflow open in the store.
    */
   drillScenario?: string;
+  /**
+   * Offer "Host a team drill" in the Drill view when the page comes from `flowdrill serve`
+   * (the full-page app; a widget on someone else's page does not ask that server).
+   */
+  host?: boolean;
+  /**
+   * A served drill the Drill view facilitates from the start: the page opened a
+   * facilitator's link (`#join=TOKEN`) and was welcomed as the facilitator on it.
+   */
+  served?: import('../drillServer').ServedDrill;
+  /**
+   * The Drill view facilitates a served drill (its token: the page keeps the facilitator's
+   * link in its address, so a reload comes back to it) or left it (`null`).
+   */
+  onServedDrill?(token: string | null): void;
 }
 
 export interface View {

@@ -15,6 +15,11 @@
  * (`{attributes, start, route, deadlines, at}`) in the assistant, `drill-ended`
  * (`{report, run, restored}`) in drill mode and `change` (`{document, text}`) in edit mode.
  *
+ * Drill mode with `join="TOKEN"` (and `server="https://host:port"`, the page's own origin
+ * when left out) joins a served team drill (`flowdrill serve`) as a participant instead:
+ * no workflow is loaded (participants never get it); the widget shows the participant's
+ * view the server sends over a WebSocket to `<server>/api/ws`.
+ *
  * Everything is drawn in an open shadow root. The view and assistant modes use the small
  * WebAssembly module; the other modes fetch the app's views and modules on first use.
  */
@@ -68,7 +73,7 @@ function fetchShared(url: string): Promise<Fetched> {
 
 export class FlowDrillElement extends HTMLElement {
   static get observedAttributes(): string[] {
-    return ['src', 'mode', 'theme', 'lang', 'start', 'scenario'];
+    return ['src', 'mode', 'theme', 'lang', 'start', 'scenario', 'server', 'join'];
   }
 
   readonly #shadow: ShadowRoot;
@@ -125,7 +130,9 @@ export class FlowDrillElement extends HTMLElement {
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return;
     if (name === 'theme') this.#applyTheme();
-    else if (name === 'src') this.#schedule('load');
+    else if (name === 'src' || name === 'server' || name === 'join') this.#schedule('load');
+    // Into or out of a served drill (which loads no workflow): load afresh.
+    else if (name === 'mode' && (this.#loaded?.source === 'served' || this.#served())) this.#schedule('load');
     else this.#schedule('mount');
   }
 
@@ -194,6 +201,31 @@ export class FlowDrillElement extends HTMLElement {
   set scenario(v: string | null) {
     if (v === null) this.removeAttribute('scenario');
     else this.setAttribute('scenario', v);
+  }
+
+  /** A served drill's server (`https://host:port`); the page's origin when left out. */
+  get server(): string | null {
+    return this.getAttribute('server');
+  }
+  set server(v: string | null) {
+    if (v === null) this.removeAttribute('server');
+    else this.setAttribute('server', v);
+  }
+
+  /** The token of a served drill's participants' link: drill mode joins that drill. */
+  get join(): string | null {
+    return this.getAttribute('join');
+  }
+  set join(v: string | null) {
+    if (v === null) this.removeAttribute('join');
+    else this.setAttribute('join', v);
+  }
+
+  /** Drill mode joining a served drill: the server's address and the token, or null. */
+  #served(): { server: string; token: string } | null {
+    const token = this.getAttribute('join')?.trim();
+    if (this.mode !== 'drill' || !token) return null;
+    return { server: this.getAttribute('server')?.trim() || document.baseURI, token };
   }
 
   /** The workflow's JSON text as loaded, or `null` while loading or after an error. */
@@ -277,7 +309,8 @@ export class FlowDrillElement extends HTMLElement {
     let loaded: Loaded;
     this.#loading = true;
     try {
-      loaded = await this.#source(labels);
+      // A served drill's participant gets no workflow: the server sends their view.
+      loaded = this.#served() ? { text: '', source: 'served' } : await this.#source(labels);
     } catch (e) {
       if (gen !== this.#generation) return;
       this.#loading = false;
@@ -351,7 +384,12 @@ export class FlowDrillElement extends HTMLElement {
     };
     let mounted: Mounted;
     try {
-      if (APP_MODES.has(mode)) {
+      const served = this.#served();
+      if (served) {
+        const m = await import('./servedMode');
+        if (gen !== this.#generation) return;
+        mounted = m.mountServedMode(ctx, served);
+      } else if (APP_MODES.has(mode)) {
         const m = await import('./appModes');
         if (gen !== this.#generation) return;
         mounted = await m.mountAppMode(mode as 'simulate' | 'drill' | 'edit', ctx);

@@ -111,11 +111,22 @@ export interface ChangeDetail {
   text: string;
 }
 
+/** `drill-joined` (drill mode with `join`): the served drill took this person in. */
+export interface DrillJoinedDetail {
+  drill: string;
+  title: string;
+  rights: 'facilitator' | 'participant';
+  /** The name the log records them by (the server may add a number to a name taken). */
+  name: string;
+  role: string | null;
+}
+
 /** The element's events (CustomEvents that bubble and cross the shadow boundary). */
 export interface FlowDrillEventMap extends HTMLElementEventMap {
   validation: CustomEvent<ValidationDetail>;
   'route-changed': CustomEvent<RouteChangedDetail>;
   'drill-ended': CustomEvent<DrillEndedDetail>;
+  'drill-joined': CustomEvent<DrillJoinedDetail>;
   change: CustomEvent<ChangeDetail>;
 }
 
@@ -138,6 +149,10 @@ export declare class FlowDrillElement extends HTMLElement {
   start: string | null;
   /** Reflects `scenario`: a drill scenario file (URL) that drill mode offers first. */
   scenario: string | null;
+  /** Reflects `server`: the `flowdrill serve` a served drill runs on (the page's origin when left out). */
+  server: string | null;
+  /** Reflects `join`: a served drill's participants' token; drill mode joins that drill as a participant. */
+  join: string | null;
   /** The workflow's JSON text as loaded, or `null`. */
   readonly workflowText: string | null;
   /** Why the widget shows no workflow, or `null`. */

@@ -86,6 +86,8 @@ export const tests = [
       await showView(page, 'drill');
       await page.waitForSelector(`${DRILL} [data-field=drill-scenario] option[value=viral-video]`, { state: 'attached' });
       await drillWasm;
+      // Not served by `flowdrill serve` (its /api/health says so): no team drills offered.
+      assert.equal(await page.isHidden('[data-action=drill-host]'), true);
       await loadDrill(page, 'viral-video');
       assert.match(await page.textContent('.drill-title'), /A complaint video goes viral/);
       // Before the start: every inject pending, the clock at the scenario's start.

@@ -116,5 +116,72 @@ for (const t of chosen) {
 
 await browser.close();
 server.close();
-console.log(`\n${chosen.length - failed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+// A team drill on the real `flowdrill serve`, three browser contexts at once; then the
+// report the facilitator downloaded must equal `flowdrill drill report` on the server's log.
+let total = chosen.length;
+if (!filters.length || filters.some((w) => 'team drill'.includes(w))) {
+  total++;
+  const t0 = Date.now();
+  try {
+    await teamDrillOnTheServer();
+    console.log(`  ✓ team drill on flowdrill serve: three people, report = flowdrill drill report (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`  ✗ team drill on flowdrill serve (${Date.now() - t0} ms)\n      ${String(e?.stack ?? e).split('\n').join('\n      ')}`);
+  }
+}
+console.log(`\n${total - failed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 process.exit(failed ? 1 : 0);
+
+/** The `flowdrill` binary: FLOWDRILL_BIN, else the workspace's debug build (built if missing). */
+function flowdrillBinary() {
+  if (process.env.FLOWDRILL_BIN) return process.env.FLOWDRILL_BIN;
+  const repo = join(www, '..');
+  const bin = join(repo, 'target', 'debug', 'flowdrill');
+  const r = spawnSync(process.env.CARGO ?? 'cargo', ['build', '--quiet', '-p', 'flowdrill-cli'], { cwd: repo, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('cargo build -p flowdrill-cli failed');
+  if (!existsSync(bin)) throw new Error(`no ${bin} after cargo build`);
+  return bin;
+}
+
+async function teamDrillOnTheServer() {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { createInterface } = await import('node:readline');
+  const assert = (await import('node:assert/strict')).default;
+  const { teamDrill } = await import('./team-drill.mjs');
+  const bin = flowdrillBinary();
+  const data = mkdtempSync(join(tmpdir(), 'flowdrill-team-'));
+  const child = spawn(bin, ['serve', '--host', HOST, '--port', '0', '--www', dist, '--data', join(data, 'store')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`flowdrill serve exited (${code})`)));
+    });
+    const port = /listening on [^:]+:(\d+);/.exec(line)?.[1];
+    if (!port) throw new Error(`no port in ${JSON.stringify(line)}`);
+    const base = `http://${HOST}:${port}/`;
+    const { report, facilitatorLink } = await teamDrill({ baseUrl: base, chromiumPath: CHROMIUM });
+    const token = new URL(facilitatorLink).hash.replace(/^#join=/, '');
+    const res = await fetch(new URL('api/log', base), { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200, 'the facilitator reads the stored log');
+    const stored = await res.json();
+    // The files as `flowdrill drill report` reads them: the scenario names its workflow.
+    const scenario = JSON.parse(stored.scenario);
+    const scenarioPath = join(data, 'drills', 'scenario.json');
+    const workflowPath = join(dirname(scenarioPath), scenario.workflow);
+    mkdirSync(dirname(scenarioPath), { recursive: true });
+    mkdirSync(dirname(workflowPath), { recursive: true });
+    writeFileSync(scenarioPath, stored.scenario);
+    writeFileSync(workflowPath, stored.workflow);
+    writeFileSync(join(data, 'log.json'), JSON.stringify(stored.log));
+    const r = spawnSync(bin, ['drill', 'report', scenarioPath, join(data, 'log.json'), '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `flowdrill drill report failed: ${r.stderr}`);
+    assert.deepEqual(JSON.parse(report), JSON.parse(r.stdout), 'the downloaded report is the one the server\'s log gives');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(data, { recursive: true, force: true });
+  }
+}

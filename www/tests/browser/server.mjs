@@ -1,5 +1,9 @@
 // A small static file server over www/dist for the browser tests (the same files
 // `vite preview` would serve), with the MIME types the app needs.
+//
+// `/api/health` answers 204 No Content: this is not `flowdrill serve`, so the Drill view
+// offers no team drill (and the browser logs no failed request, which the tests count as
+// an error).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -16,10 +20,15 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-export function serve(root, { host = '127.0.0.1', port = 8080 } = {}) {
-  const server = createServer(async (req, res) => {
+/** A request handler serving the files under `root`. */
+export function staticFiles(root, host = '127.0.0.1') {
+  return async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${host}`);
+      if (url.pathname === '/api/health') {
+        res.writeHead(204, { 'Cache-Control': 'no-cache' }).end();
+        return;
+      }
       let rel = normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
       if (rel === '' || rel.endsWith('/')) rel += 'index.html';
       const path = join(root, rel);
@@ -41,7 +50,11 @@ export function serve(root, { host = '127.0.0.1', port = 8080 } = {}) {
     } catch (e) {
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(e));
     }
-  });
+  };
+}
+
+export function serve(root, { host = '127.0.0.1', port = 8080 } = {}) {
+  const server = createServer(staticFiles(root, host));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));

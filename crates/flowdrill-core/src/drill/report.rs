@@ -138,10 +138,11 @@ impl AfterAction {
                 format!("{quiet} posts the workflow says to leave were left unanswered")
             });
         }
+        // Checks not due when the drill ended are neither strengths nor problems.
         let problems: Vec<&Check> = score
             .checks
             .iter()
-            .filter(|c| c.outcome != Outcome::Passed)
+            .filter(|c| matches!(c.outcome, Outcome::Late | Outcome::Failed))
             .collect();
         let improvements = problems
             .iter()
@@ -197,7 +198,7 @@ impl AfterAction {
                 "| {} — {} | {} | {} | {} | {} |",
                 md(&o.id),
                 md(&o.text),
-                rating_text(o.rating),
+                objective_rating_text(o),
                 o.passed,
                 o.late,
                 o.failed
@@ -327,7 +328,11 @@ impl AfterAction {
                 "<tr><td><b>{}</b> — {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&o.id),
                 esc(&o.text),
-                rating_badge(o.rating),
+                if o.is_not_due() {
+                    NOT_DUE.to_string()
+                } else {
+                    rating_badge(o.rating)
+                },
                 o.passed,
                 o.late,
                 o.failed
@@ -366,7 +371,7 @@ impl AfterAction {
             let _ = writeln!(
                 h,
                 "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                outcome_name(c.outcome),
+                outcome_class(c.outcome),
                 esc(&c.case),
                 c.kind,
                 outcome_name(c.outcome),
@@ -395,7 +400,7 @@ impl AfterAction {
     }
 }
 
-const REPORT_CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2433}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #d5d9e2;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f1f3f8}.rating{font-weight:700;padding:0 .4rem;border-radius:3px}.r-P{background:#d8f0dc}.r-S{background:#fff1c2}.r-M{background:#ffd9b3}.r-U{background:#f8c9c9}tr.failed td{background:#fdf0f0}tr.late td{background:#fffaf0}.overall{font-size:1.2rem}";
+const REPORT_CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2433}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #d5d9e2;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f1f3f8}.rating{font-weight:700;padding:0 .4rem;border-radius:3px}.r-P{background:#d8f0dc}.r-S{background:#fff1c2}.r-M{background:#ffd9b3}.r-U{background:#f8c9c9}tr.failed td{background:#fdf0f0}tr.late td{background:#fffaf0}tr.not-due td{color:#6b7385}.overall{font-size:1.2rem}";
 
 fn plan_row(s: &Session, c: &Check) -> PlanRow {
     let w = s.workflow();
@@ -427,6 +432,10 @@ fn plan_row(s: &Session, c: &Check) -> PlanRow {
         ),
         "notify" => (
             "Put the roles this route tells on the call list and rehearse the hand-off".into(),
+            c.role.clone().unwrap_or(holder),
+        ),
+        "no-engage" => (
+            "Review which posts the workflow hands over (crisis, media, legal): the community desk holds public engagement and the roles it hands to answer".into(),
             c.role.clone().unwrap_or(holder),
         ),
         _ => ("Review".into(), holder),
@@ -593,6 +602,21 @@ fn html_list(h: &mut String, items: &[String], empty: &str) {
     let _ = writeln!(h, "</ul>");
 }
 
+/// What the report says of an objective none of whose checks came due.
+const NOT_DUE: &str = "not due (nothing came due before the drill ended)";
+
+/// An objective's rating in words: its rating (with how many checks were not due), or
+/// *not due* when none of its checks came due before the end, or *not rated* when nothing
+/// tested it.
+fn objective_rating_text(o: &super::score::ObjectiveScore) -> String {
+    match o.not_due {
+        _ if o.is_not_due() => NOT_DUE.into(),
+        0 => rating_text(o.rating),
+        1 => format!("{}; 1 check not due", rating_text(o.rating)),
+        n => format!("{}; {n} checks not due", rating_text(o.rating)),
+    }
+}
+
 fn rating_text(r: Option<Rating>) -> String {
     match r {
         Some(r) => format!("{r:?} ({})", r.meaning()),
@@ -615,6 +639,15 @@ fn outcome_name(o: Outcome) -> &'static str {
         Outcome::Passed => "passed",
         Outcome::Late => "late",
         Outcome::Failed => "failed",
+        Outcome::NotDue => "not due",
+    }
+}
+
+/// The HTML class of a check's row.
+fn outcome_class(o: Outcome) -> &'static str {
+    match o {
+        Outcome::NotDue => "not-due",
+        _ => outcome_name(o),
     }
 }
 

@@ -1,23 +1,28 @@
 //! Scoring a drill against its workflow: the route the workflow gives for each post's true
 //! attributes is the answer key.
 //!
-//! Every post yields checks, each passed, late or failed:
+//! Every post yields checks, each passed, late, failed or not due:
 //!
 //! - **decision**: each routing choice is right or wrong (with the right branch); a post
 //!   left waiting at a decision when the drill ends fails one;
 //! - **expected**: each action the scenario expects is done in time (passed), done late,
-//!   or not done (failed);
+//!   or not done (failed); one not done on a post still open when the drill ends before
+//!   its deadline is *not due*;
 //! - **sla**: each SLA clock that applies to the true attributes is met (passed), breached
-//!   (late), or still running past its target at the end (failed); a clock still within
-//!   its target, or cancelled, is not scored;
+//!   (late), or still running past its target at the end (failed); one still running
+//!   within its target when the drill ends is *not due*; a cancelled clock is not scored;
 //! - **no-response**: a post that needs no reply — no SLA clock started on it and its right
 //!   route takes no task after its first decision (a post to let stand or only monitor) —
 //!   must get no reply; one that needs a reply must not be let stand;
+//! - **no-engage**: a post the workflow hands over past the community desk must get no
+//!   public reply from outside the roles it is handed to (see [`hands_over`]);
 //! - **notify**: every role the right route tells must be told about the post.
 //!
 //! Ratings (HSEEP's P/S/M/U) over an objective's checks, and over all of them:
 //! **P** every check passed; **S** none failed, some late; **M** some failed, but no more
-//! than half; **U** more than half failed. An objective with no checks is not rated.
+//! than half; **U** more than half failed. Checks that are not due count in no rating. An
+//! objective with no due checks is not rated: *not due* when it has checks that were not
+//! due, *not rated* (nothing tested it) when it has none.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +31,7 @@ use serde::Serialize;
 
 use super::scenario::ActionKind;
 use super::session::{Case, Session, target_matches};
-use crate::analysis::route::route_from;
+use crate::analysis::route::{Route, route_from};
 use crate::model::value::{Assignment, format_assignment};
 use crate::time::clock::ClockState;
 
@@ -79,6 +84,9 @@ pub enum Outcome {
     Late,
     /// Wrong, or not done.
     Failed,
+    /// Not done, and its deadline had not come when the drill ended (an expected action
+    /// on a post still open, an SLA clock still within its target): counted in no rating.
+    NotDue,
 }
 
 /// One scored point.
@@ -87,7 +95,7 @@ pub enum Outcome {
 pub struct Check {
     /// The post.
     pub case: String,
-    /// `decision`, `expected`, `sla`, `no-response` or `notify`.
+    /// `decision`, `expected`, `sla`, `no-response`, `no-engage` or `notify`.
     pub kind: &'static str,
     /// What was checked and what happened, in words.
     pub text: String,
@@ -111,7 +119,7 @@ pub struct ObjectiveScore {
     pub id: String,
     /// What it tests.
     pub text: String,
-    /// The rating (None when no post tested it).
+    /// The rating over its due checks (None when none came due: see `not_due`).
     pub rating: Option<Rating>,
     /// Checks passed, late and failed.
     pub passed: usize,
@@ -119,6 +127,17 @@ pub struct ObjectiveScore {
     pub late: usize,
     /// Failed.
     pub failed: usize,
+    /// Checks not due when the drill ended (in no rating). With no due check, a count
+    /// above zero makes the objective *not due* rather than untested.
+    pub not_due: usize,
+}
+
+impl ObjectiveScore {
+    /// True when nothing of the objective came due before the drill ended: no rating,
+    /// but checks that were not due.
+    pub fn is_not_due(&self) -> bool {
+        self.rating.is_none() && self.not_due > 0
+    }
 }
 
 /// Tallies for a participant or a role.
@@ -181,6 +200,7 @@ pub struct Score {
     pub overall: Option<Rating>,
 }
 
+/// Checks passed, late and failed (those not due are in none).
 fn count(checks: &[&Check]) -> (usize, usize, usize) {
     let n = |o| checks.iter().filter(|c| c.outcome == o).count();
     (n(Outcome::Passed), n(Outcome::Late), n(Outcome::Failed))
@@ -212,6 +232,7 @@ impl Score {
                     passed,
                     late,
                     failed,
+                    not_due: mine.iter().filter(|c| c.outcome == Outcome::NotDue).count(),
                 }
             })
             .collect();
@@ -228,6 +249,7 @@ impl Score {
                 Outcome::Passed => t.passed += 1,
                 Outcome::Late => t.late += 1,
                 Outcome::Failed => t.failed += 1,
+                Outcome::NotDue => {}
             };
             if let Some(by) = &c.by {
                 bump(participants.entry(by.clone()).or_default());
@@ -319,6 +341,16 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
             .find(|a| a.kind == e.action && target_matches(a, e.to.as_deref()));
         let c = match done {
             None if !settled && end <= due => continue,
+            // The drill ended before the deadline, with the post still open: it could
+            // still have been done in time.
+            None if !case.is_closed() && end <= due => check(
+                "expected",
+                format!(
+                    "{what} within {}: not done, and not due when the drill ended",
+                    e.within
+                ),
+                Outcome::NotDue,
+            ),
             Some(a) => {
                 let took = a.at - case.published;
                 let outcome = if a.at <= due {
@@ -353,6 +385,10 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
             ClockState::Met => Some(Outcome::Passed),
             ClockState::Breached => Some(Outcome::Late),
             ClockState::Running | ClockState::Paused if over => Some(Outcome::Failed),
+            // Still within its target when the drill ended.
+            ClockState::Running | ClockState::Paused if s.ended().is_some() => {
+                Some(Outcome::NotDue)
+            }
             _ => None,
         };
         if let Some(outcome) = outcome {
@@ -360,6 +396,7 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
                 Outcome::Passed => "met",
                 Outcome::Late => "breached",
                 Outcome::Failed => "breached and still open at the end",
+                Outcome::NotDue => "still within its target at the end, not due",
             };
             out.push(Check {
                 role: case.holder_role.clone(),
@@ -421,6 +458,29 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
                 )
             });
         }
+        // Who answers a post handed over past the community desk.
+        if let Some(h) = hands_over(r)
+            && let Some(a) = replies.iter().find(|a| {
+                a.to.iter().any(|v| v == "public")
+                    && !a.role.as_ref().is_some_and(|role| h.to.contains(role))
+            })
+        {
+            out.push(Check {
+                by: Some(a.by.clone()),
+                role: a.role.clone(),
+                at: Some(a.at),
+                ..check(
+                    "no-engage",
+                    format!(
+                        "replied in public as {}; the workflow holds engagement at the {} desk and hands this post to {}",
+                        a.role.as_deref().unwrap_or("no role"),
+                        h.desk,
+                        h.to.join(", ")
+                    ),
+                    Outcome::Failed,
+                )
+            });
+        }
         // Who must be told.
         let mut told_roles: Vec<&str> = Vec::new();
         for n in &r.notifications {
@@ -469,6 +529,64 @@ fn case_checks(s: &Session, case: &Case, end: DateTime<Utc>, out: &mut Vec<Check
             .map(|c| (c.rule().id.clone(), c.state()))
             .collect(),
     }
+}
+
+/// A right route that hands its post over past the community desk (see [`hands_over`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandOver {
+    /// The community desk: the role of the last task before the route's first decision,
+    /// the one that reads and triages the post.
+    pub desk: String,
+    /// The roles of the route's tasks after that decision, in order of first appearance
+    /// (the desk is not one of them): the roles that answer the post.
+    pub to: Vec<String>,
+}
+
+/// Whether a post's right route (the answer key) says not to engage publicly at
+/// community level, and to whom it hands the post.
+///
+/// The *desk* is the role of the last task before the route's first decision (the role
+/// that reads and triages the post: the community level). The route says not to engage
+/// there when, after that decision, it has tasks and none of them is the desk's: the
+/// decision's branch leads to a path other roles work — a crisis team alerted, the media
+/// desk, legal — and those roles answer the post. In the social triage workflow, crises
+/// (`crisis-alert`, then corporate communications, legal and senior management) and the
+/// media (`media-desk`) are handed over; a problem (`empathy`, the community manager's) is
+/// not.
+///
+/// None when the route has no decision, no task before it, a task of the desk after it,
+/// or no task after it (a post to let stand or only monitor, whose replies the
+/// `no-response` check judges).
+///
+/// The `no-engage` check: a public reply (`respond` with visibility public) to such a post
+/// from a participant in none of the roles it is handed to — the desk, another role, or
+/// no role given — is a deviation (failed), once per post, at the first such reply.
+pub fn hands_over(route: &Route) -> Option<HandOver> {
+    let k = route.steps.iter().position(|st| st.kind == "decision")?;
+    let desk = route
+        .steps
+        .get(..k)?
+        .iter()
+        .rev()
+        .find(|st| st.kind == "task")?
+        .role
+        .clone()?;
+    let mut to: Vec<String> = Vec::new();
+    for role in route
+        .steps
+        .iter()
+        .skip(k + 1)
+        .filter(|st| st.kind == "task")
+        .filter_map(|st| st.role.as_ref())
+    {
+        if *role == desk {
+            return None;
+        }
+        if !to.contains(role) {
+            to.push(role.clone());
+        }
+    }
+    (!to.is_empty()).then_some(HandOver { desk, to })
 }
 
 fn describe(a: &Assignment) -> String {

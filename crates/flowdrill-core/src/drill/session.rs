@@ -324,6 +324,38 @@ pub struct ClockView {
     pub level: &'static str,
 }
 
+impl ClockView {
+    /// A clock as the drill view shows it at drill time `now`.
+    pub fn of(c: &SlaClock, now: DateTime<Utc>) -> ClockView {
+        let rule = c.rule();
+        let fired: Vec<String> = c
+            .fired()
+            .iter()
+            .filter_map(|f| rule.escalation.get(f.index).map(|m| m.at.to_string()))
+            .collect();
+        let over = match c.state() {
+            ClockState::Breached => true,
+            ClockState::Running | ClockState::Paused => c.over_at(now),
+            _ => false,
+        };
+        let level = if over {
+            "breached"
+        } else if !fired.is_empty() && c.state() != ClockState::Met {
+            "warning"
+        } else {
+            "ok"
+        };
+        ClockView {
+            rule: rule.id.clone(),
+            name: rule.name.clone().unwrap_or_else(|| rule.id.clone()),
+            state: c.state(),
+            deadline: c.deadline(),
+            fired,
+            level,
+        }
+    }
+}
+
 /// A post in the drill: a case walking the workflow.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -417,37 +449,7 @@ impl Case {
 
     /// Its SLA clocks at drill time `now`.
     pub fn clock_views(&self, now: DateTime<Utc>) -> Vec<ClockView> {
-        self.clocks
-            .iter()
-            .map(|c| {
-                let rule = c.rule();
-                let fired: Vec<String> = c
-                    .fired()
-                    .iter()
-                    .filter_map(|f| rule.escalation.get(f.index).map(|m| m.at.to_string()))
-                    .collect();
-                let over = match c.state() {
-                    ClockState::Breached => true,
-                    ClockState::Running | ClockState::Paused => c.over_at(now),
-                    _ => false,
-                };
-                let level = if over {
-                    "breached"
-                } else if !fired.is_empty() && c.state() != ClockState::Met {
-                    "warning"
-                } else {
-                    "ok"
-                };
-                ClockView {
-                    rule: rule.id.clone(),
-                    name: rule.name.clone().unwrap_or_else(|| rule.id.clone()),
-                    state: c.state(),
-                    deadline: c.deadline(),
-                    fired,
-                    level,
-                }
-            })
-            .collect()
+        self.clocks.iter().map(|c| ClockView::of(c, now)).collect()
     }
 
     /// Each SLA clock's rule and where the clock is.
@@ -713,11 +715,29 @@ impl Session {
                 "the drill has not started; the facilitator starts it first".into(),
             ));
         }
+        // The action runs on a copy, so that an error leaves nothing changed; the history
+        // (the log and the timeline, which only grow) is lent to the copy, not copied, so
+        // an action costs the same late in a long drill as early.
+        let log = std::mem::take(&mut self.log);
+        let events = std::mem::take(&mut self.events);
+        let mark = events.len();
         let mut next = self.clone();
-        next.run(&action).map_err(fail)?;
-        next.log.push(action);
-        *self = next;
-        Ok(())
+        next.events = events;
+        match next.run(&action) {
+            Ok(()) => {
+                next.log = log;
+                next.log.push(action);
+                *self = next;
+                Ok(())
+            }
+            Err(message) => {
+                let mut events = std::mem::take(&mut next.events);
+                events.truncate(mark);
+                self.events = events;
+                self.log = log;
+                Err(fail(message))
+            }
+        }
     }
 
     fn run(&mut self, a: &Action) -> Result<(), String> {
