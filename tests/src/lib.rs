@@ -16,6 +16,7 @@
 use std::path::PathBuf;
 
 pub mod drivers;
+pub mod fuzz;
 
 use flowdrill_core::analysis::route::{Route, RouteTable, parse_assignment, route_from};
 use flowdrill_core::{Assignment, Workflow};

@@ -140,6 +140,33 @@ fn replaying_a_log_reproduces_the_whole_state() {
 }
 
 #[test]
+fn refused_actions_between_good_ones_leave_no_trace() {
+    let (w, sc) = scenario("viral-video");
+    let actions = log("viral-video.good");
+    let clean = Session::replay(w.clone(), sc.clone(), &actions).unwrap_or_else(|e| panic!("{e}"));
+    // After every action, one the drill refuses (a branch the decision lacks, on a post
+    // that may or may not be out yet): each must leave the session as it was.
+    let mut s = Session::new(w, sc).unwrap_or_else(|e| panic!("{e}"));
+    let mut refused = 0;
+    for a in &actions {
+        s.apply(a.clone()).unwrap_or_else(|e| panic!("{e}"));
+        for case in ["video", "journalist", "hashtag"] {
+            let mut bad = Action::new(a.at, "Ana", ActionKind::Route);
+            bad.case = Some(case.into());
+            bad.to = Some("no-such-branch".into());
+            refused += usize::from(s.apply(bad).is_err());
+        }
+    }
+    assert_eq!(refused, 3 * actions.len(), "every bad route is refused");
+    assert_eq!(
+        AfterAction::of(&s).to_json(),
+        AfterAction::of(&clean).to_json()
+    );
+    assert_eq!(event_log_csv(&s), event_log_csv(&clean));
+    assert_eq!(s.events(), clean.events());
+}
+
+#[test]
 fn the_event_log_is_a_table_process_mining_tools_import() {
     let s = replay("viral-video", "viral-video.good");
     let csv = event_log_csv(&s);

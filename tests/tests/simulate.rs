@@ -195,3 +195,28 @@ fn the_overview_agrees_with_the_headline_figures_and_the_replications() {
         }
     }
 }
+
+#[test]
+fn a_run_whose_series_would_not_fit_is_refused_before_it_starts() {
+    let w = flowdrill_tests::load("social-triage");
+    let cfg = SimConfig {
+        horizon: days(70),
+        replications: 200,
+        resolution: flowdrill_core::Duration::from_mins(1),
+        ..Default::default()
+    };
+    let calls = std::cell::Cell::new(0);
+    let e = flowdrill_core::sim::simulate(&w, &cfg, &mut |_| {
+        calls.set(calls.get() + 1);
+        true
+    })
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(e.contains("4000000") || e.contains("4,000,000"), "{e}");
+    assert!(
+        e.contains("--resolution") || e.contains("resolution"),
+        "{e}"
+    );
+    assert_eq!(calls.get(), 0, "refused before the first replication");
+}

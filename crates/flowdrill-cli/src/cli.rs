@@ -157,6 +157,10 @@ pub struct RoutesArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = RoutesFormat::Text)]
     pub format: RoutesFormat,
+    /// Analyse the file even when `flowdrill check` finds errors in it (its errors are
+    /// printed on standard error, with a warning that the file is invalid)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `flowdrill route`.
@@ -178,6 +182,10 @@ pub struct RouteArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = RouteFormat::Text)]
     pub format: RouteFormat,
+    /// Analyse the file even when `flowdrill check` finds errors in it (its errors are
+    /// printed on standard error, with a warning that the file is invalid)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `flowdrill deadline`.

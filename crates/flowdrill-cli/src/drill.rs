@@ -37,18 +37,15 @@ pub fn replay(path: &Path, actions: &Path) -> Result<Session, CliError> {
         file: file.clone(),
         source,
     })?;
-    let session = Session::new(w, scenario).map_err(|source| CliError::Drill {
-        file: path.display().to_string(),
+    // An action that cannot be replayed is the log's error; anything else (a scenario that
+    // does not fit its workflow) is the scenario file's.
+    Session::replay(w, scenario, &log).map_err(|source| CliError::Drill {
+        file: match source {
+            flowdrill_core::drill::DrillError::Action { .. } => file,
+            _ => path.display().to_string(),
+        },
         source,
-    })?;
-    let mut session = session;
-    for a in log {
-        session.apply(a).map_err(|source| CliError::Drill {
-            file: file.clone(),
-            source,
-        })?;
-    }
-    Ok(session)
+    })
 }
 
 pub(crate) fn check(args: &DrillCheckArgs) -> Result<Output, CliError> {
@@ -61,8 +58,9 @@ pub(crate) fn check(args: &DrillCheckArgs) -> Result<Output, CliError> {
             source,
         })?;
         stdout.push_str(&format!(
-            "{}: ok ({title}: {injects} injects)\n",
-            path.display()
+            "{}: ok ({}: {injects} injects)\n",
+            crate::render::display(&path.display().to_string()),
+            crate::render::display(&title)
         ));
     }
     Ok(Output { stdout, status: 0 })

@@ -9,7 +9,8 @@ use flowdrill_core::time::business::CalendarError;
 use flowdrill_core::time::timeline::TimelineError;
 use flowdrill_core::{ParseError, RouteError};
 
-/// Why a command could not do its work. Displayed after `error: ` as one line.
+/// Why a command could not do its work. Displayed after `error: ` as one line (but for
+/// [`CliError::Invalid`], which lists the file's errors on the lines after).
 #[derive(Debug)]
 pub enum CliError {
     /// A file could not be read.
@@ -84,6 +85,17 @@ pub enum CliError {
         /// What went wrong.
         source: io::Error,
     },
+    /// A workflow file has what `flowdrill check` calls errors, so a command that needs a
+    /// valid workflow refuses it.
+    Invalid {
+        /// The file as named on the command line.
+        file: String,
+        /// The errors, as `flowdrill check` reports them (warnings left out).
+        errors: Vec<flowdrill_core::Diagnostic>,
+        /// Whether the command has `--force` to analyse an invalid file anyway (`route`,
+        /// `routes`), so the message can say so.
+        force: bool,
+    },
     /// Output could not be written as JSON.
     Json(serde_json::Error),
     /// The drill server could not start or stopped with an error.
@@ -99,7 +111,16 @@ impl fmt::Display for CliError {
             CliError::Parse { file, source } => write!(f, "{file}: {source}"),
             CliError::Route { file, source } => write!(f, "{file}: {source}"),
             CliError::Arg { flag, message } => write!(f, "{flag}: {message}"),
-            // The core's message starts with the option's name, which is the flag's.
+            // The core's message starts with the option's name, which is the flag's; the
+            // memory bound's names the options that change it, which become flags too.
+            CliError::Options(e @ SimOptionError::SeriesPoints { .. }) => write!(
+                f,
+                "--{}",
+                e.to_string().replace(
+                    "expected a coarser resolution, fewer replications or a shorter horizon",
+                    "use a coarser --resolution, fewer --replications or a shorter --horizon"
+                )
+            ),
             CliError::Options(e) => write!(f, "--{e}"),
             CliError::Calendar { file, source } => write!(f, "{file}: {source}"),
             CliError::Timeline { file, source } => write!(f, "{file}: {source}"),
@@ -112,6 +133,45 @@ impl fmt::Display for CliError {
             }
             CliError::Json(e) => write!(f, "cannot write JSON: {e}"),
             CliError::Serve(e) => write!(f, "serve: {e}"),
+            CliError::Invalid {
+                file,
+                errors,
+                force,
+            } => {
+                let file = crate::render::display(file);
+                let n = errors.len();
+                let noun = if n == 1 { "error" } else { "errors" };
+                write!(
+                    f,
+                    "{file} is not a valid workflow: {n} {noun}, as `flowdrill check` reports"
+                )?;
+                if *force {
+                    write!(f, " (pass --force to analyse it anyway)")?;
+                }
+                for d in errors {
+                    write!(
+                        f,
+                        "\n{}",
+                        crate::render::render_diagnostic(&file, d).trim_end()
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl CliError {
+    /// The message as it is printed to a terminal after `error: `: control characters in
+    /// names from files or the command line are escaped ([`crate::render::display`]), so
+    /// the message stays on its line and cannot drive the terminal.
+    ///
+    /// [`CliError::Invalid`] is the exception that spans several lines: one per error,
+    /// each already made safe to print.
+    pub fn terminal_text(&self) -> String {
+        match self {
+            CliError::Invalid { .. } => self.to_string(),
+            _ => crate::render::display(&self.to_string()).into_owned(),
         }
     }
 }
@@ -132,6 +192,7 @@ impl std::error::Error for CliError {
             CliError::Write { source, .. } => Some(source),
             CliError::Json(e) => Some(e),
             CliError::Serve(e) => Some(e),
+            CliError::Invalid { .. } => None,
         }
     }
 }

@@ -122,18 +122,78 @@ fn check(args: &cli::CheckArgs) -> Result<Output, CliError> {
     })
 }
 
-/// Reads a workflow file, naming the file in any error.
+/// Reads a workflow file and validates it the way `flowdrill check` does
+/// ([`flowdrill_core::validate`], the function [`flowdrill_core::check`] runs after
+/// parsing); a file with errors is refused with [`CliError::Invalid`], which lists them.
+/// Every command that reads a workflow reads it here, so all agree on what is valid.
 pub fn load(path: &Path) -> Result<Workflow, CliError> {
+    load_checked(path, false).map(|(w, _)| w)
+}
+
+/// Reads a workflow file and validates it as [`load`] does. With `force`, a file with
+/// errors is not refused: it is returned with its errors (`Some`), for a command with
+/// `--force` to analyse anyway; without, it is refused ([`CliError::Invalid`]). A file
+/// that cannot be read or parsed is refused either way.
+pub fn load_checked(
+    path: &Path,
+    force: bool,
+) -> Result<(Workflow, Option<Vec<Diagnostic>>), CliError> {
     let file = path.display().to_string();
     let text = fs::read_to_string(path).map_err(|source| CliError::Read {
         file: file.clone(),
         source,
     })?;
-    Workflow::from_json(&text).map_err(|source| CliError::Parse { file, source })
+    let w = Workflow::from_json(&text).map_err(|source| CliError::Parse {
+        file: file.clone(),
+        source,
+    })?;
+    let errors = flowdrill_core::validate(&w).into_errors();
+    if errors.is_empty() {
+        Ok((w, None))
+    } else if force {
+        Ok((w, Some(errors)))
+    } else {
+        Err(CliError::Invalid {
+            file,
+            errors,
+            force: false,
+        })
+    }
+}
+
+/// Reads the workflow of `route` or `routes`: refused when invalid unless `--force`, and
+/// then a warning that the file is invalid, with its errors, goes to standard error.
+fn load_for_analysis(path: &Path, force: bool) -> Result<Workflow, CliError> {
+    let (w, errors) = load_checked(path, force).map_err(|e| match e {
+        CliError::Invalid { file, errors, .. } => CliError::Invalid {
+            file,
+            errors,
+            force: true,
+        },
+        e => e,
+    })?;
+    if let Some(errors) = errors {
+        let file = path.display().to_string();
+        let mut text = format!(
+            "warning: {} is not a valid workflow ({} as `flowdrill check` reports); \
+             analysing it anyway because of --force: the results may be wrong\n",
+            render::display(&file),
+            if errors.len() == 1 {
+                "1 error".to_string()
+            } else {
+                format!("{} errors", errors.len())
+            }
+        );
+        for d in &errors {
+            text.push_str(&render::render_diagnostic(&file, d));
+        }
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+    Ok(w)
 }
 
 fn routes(args: &cli::RoutesArgs) -> Result<Output, CliError> {
-    let w = load(&args.file)?;
+    let w = load_for_analysis(&args.file, args.force)?;
     let file = args.file.display().to_string();
     let table = route_table(&w).map_err(|source| CliError::Route {
         file: file.clone(),
@@ -153,7 +213,7 @@ fn route(args: &cli::RouteArgs) -> Result<Output, CliError> {
         .as_deref()
         .map(|text| parse_instant(text).map_err(arg_error("--at")))
         .transpose()?;
-    let w = load(&args.file)?;
+    let w = load_for_analysis(&args.file, args.force)?;
     let file = args.file.display().to_string();
     let route_err = |source| CliError::Route {
         file: file.clone(),
@@ -419,6 +479,9 @@ fn simulate_command(args: &cli::SimulateArgs) -> Result<Output, CliError> {
         None => (w, None, None),
     };
     let cfg = options.resolve(queue).map_err(CliError::Options)?;
+    // The memory bound, before anything is allocated or written.
+    cfg.check_series(w.roles.len(), w.slas.len())
+        .map_err(CliError::Options)?;
     let log = EventLog::create(args.run.event_log.as_deref())?;
     let result = {
         let mut bar = ProgressBar::new("simulating");
@@ -448,12 +511,17 @@ fn compare_command(args: &cli::CompareArgs) -> Result<Output, CliError> {
     let b = load_scenario(&args.b)?;
     let w = load(&args.file)?;
     let file = args.file.display().to_string();
-    // Apply each scenario here first so that an error names its file.
+    // Apply each scenario here first so that an error names its file, and check each
+    // run's memory bound before anything is allocated or written.
     for (path, s) in [(&args.a, &a), (&args.b, &b)] {
-        s.apply(&w).map_err(|source| CliError::Scenario {
+        let (applied, queue) = s.apply(&w).map_err(|source| CliError::Scenario {
             file: path.display().to_string(),
             source,
         })?;
+        cfg.clone()
+            .for_scenario(queue)
+            .check_series(applied.roles.len(), applied.slas.len())
+            .map_err(CliError::Options)?;
     }
     let log = EventLog::create(args.run.event_log.as_deref())?;
     let result = {

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             }
         },
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: {e}");
+            let _ = writeln!(io::stderr(), "error: {}", e.terminal_text());
             ExitCode::FAILURE
         }
     }

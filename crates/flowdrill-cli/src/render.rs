@@ -37,6 +37,65 @@ const SHORT_TIME: &str = "%a %d %b %H:%M %:z";
 /// The width text output is wrapped to.
 pub const WIDTH: usize = 100;
 
+/// The widest a table cell is shown, in characters: longer text (a 65,536-character node
+/// name, say) is cut to this many characters, ending in `…`, so that no column is wider.
+pub const MAX_CELL: usize = 120;
+
+/// Text safe to print to a terminal: every control character (C0, DEL and C1, among them
+/// ESC, NUL, CR and LF) and every bidirectional-override character is written as a Rust
+/// escape such as `\u{1b}` or `\n`, so that text from a file cannot move the cursor,
+/// retitle the window, start a new line or reorder what follows. Every string from a file
+/// or the command line that the text outputs print passes through here.
+pub fn display(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text cut to at most `max` characters, ending in `…` when cut.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// A table cell: the text made safe to print ([`display`]) and cut to [`MAX_CELL`]
+/// characters.
+pub fn cell(text: &str) -> String {
+    fit(&display(text), MAX_CELL)
+}
+
+/// `text` padded with spaces to `width` characters, on the right (`right` false) or the
+/// left; text already as wide or wider is returned as it is. Unlike `{:width$}`, any width
+/// is accepted.
+pub fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.chars().count()));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
 /// The findings for one file named on the command line.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
@@ -105,12 +164,16 @@ pub fn location_text(file: &str, loc: &Location) -> String {
 ///   = example: asker=competitor, sentiment=negative
 /// ```
 pub fn render_diagnostic(file: &str, d: &Diagnostic) -> String {
-    let mut out = format!("{}[{}]: {}\n", d.severity, d.code, d.message);
+    let mut out = format!("{}[{}]: {}\n", d.severity, d.code, display(&d.message));
     if d.location != Location::default() {
-        out.push_str(&format!("  --> {}\n", location_text(file, &d.location)));
+        let at = location_text(file, &d.location);
+        out.push_str(&format!("  --> {}\n", display(&at)));
     }
     if let Some(example) = &d.example {
-        out.push_str(&format!("  = example: {}\n", describe_case(example)));
+        out.push_str(&format!(
+            "  = example: {}\n",
+            display(&describe_case(example))
+        ));
     }
     out
 }
@@ -124,10 +187,11 @@ pub fn summary_line(r: &FileReport) -> String {
     if r.warnings > 0 {
         parts.push(count(r.warnings, "warning"));
     }
+    let file = display(&r.file);
     if parts.is_empty() {
-        format!("{}: ok", r.file)
+        format!("{file}: ok")
     } else {
-        format!("{}: {}", r.file, parts.join(", "))
+        format!("{file}: {}", parts.join(", "))
     }
 }
 
@@ -151,8 +215,10 @@ pub fn render_check_json(reports: &[FileReport]) -> Result<String, serde_json::E
 }
 
 /// Wraps text at spaces to lines of at most `width` characters (a longer word gets a
-/// line of its own). `→` and `|` stay at the end of a line, never start one.
+/// line of its own). `→` and `|` stay at the end of a line, never start one. The text is
+/// made safe to print first ([`display`]).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let text = display(text);
     let mut words: Vec<String> = Vec::new();
     for w in text.split(' ').filter(|w| !w.is_empty()) {
         match words.last_mut() {
@@ -198,7 +264,7 @@ pub fn percent(p: f64) -> String {
 /// its start, when there are several starts) and its count of attribute combinations.
 pub fn route_share(row: &flowdrill_core::analysis::route::RouteRow, table: &RouteTable) -> String {
     let from = if table.starts.len() > 1 {
-        format!(" entering at {}", row.route.start)
+        format!(" entering at {}", display(&row.route.start))
     } else {
         String::new()
     };
@@ -298,10 +364,12 @@ fn count_u128(n: u128, noun: &str) -> String {
 }
 
 /// Escapes text for a Markdown table cell.
+///
+/// The core's Markdown escaping ([`flowdrill_core::drill::report::md`]): pipes, line
+/// breaks, angle brackets, square brackets and backslashes cannot break the table or form
+/// a link; control characters are escaped first ([`display`]).
 fn md_cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
+    flowdrill_core::drill::report::md(&display(text))
 }
 
 /// The Markdown output of `flowdrill routes`: a pipe table, one row per route.
@@ -393,6 +461,10 @@ pub fn render_routes_json(
 /// Lays out rows as columns two spaces apart (the first right-aligned, the others
 /// left-aligned), dropping columns that are empty in every row below the header.
 fn columns(rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|v| cell(v)).collect())
+        .collect();
     let Some(header) = rows.first() else {
         return String::new();
     };
@@ -413,15 +485,12 @@ fn columns(rows: &[Vec<String>]) -> String {
         })
         .collect();
     let mut out = String::new();
-    for r in rows {
+    for r in &rows {
         let mut line = String::from("  ");
         for (k, &c) in keep.iter().enumerate() {
             let v = r.get(c).map_or("", String::as_str);
-            if c == 0 {
-                line.push_str(&format!("{v:>w$}  ", w = widths[k]));
-            } else {
-                line.push_str(&format!("{v:<w$}  ", w = widths[k]));
-            }
+            line.push_str(&pad(v, widths[k], c == 0));
+            line.push_str("  ");
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -449,9 +518,9 @@ pub fn render_route(
 ) -> String {
     let mut out = format!(
         "{}: route for {} from \"{}\"\n\n",
-        workflow_title(w),
-        describe_case(case),
-        route.start
+        display(&workflow_title(w)),
+        display(&describe_case(case)),
+        display(&route.start)
     );
     let zone = display_calendar(w);
     let mut rows = vec![
@@ -487,20 +556,31 @@ pub fn render_route(
     } else {
         out.push_str("notifications:\n");
         for n in &route.notifications {
-            out.push_str(&format!("  {} → {}", n.node, n.roles.join(", ")));
+            out.push_str(&format!(
+                "  {} → {}",
+                display(&n.node),
+                display(&n.roles.join(", "))
+            ));
             if let Some(m) = &n.message {
-                out.push_str(&format!(": \"{m}\""));
+                out.push_str(&format!(": \"{}\"", display(m)));
             }
             out.push('\n');
         }
     }
-    out.push_str(&format!("work: {}\n", list_or_none(&route.roles())));
+    out.push_str(&format!(
+        "work: {}\n",
+        display(&list_or_none(&route.roles()))
+    ));
     let outcome = outcome_text(route);
     match (&route.stuck_at, &route.end) {
         (None, Some(end)) if *end != outcome => {
-            out.push_str(&format!("outcome: {outcome} (at {end})\n"));
+            out.push_str(&format!(
+                "outcome: {} (at {})\n",
+                display(&outcome),
+                display(end)
+            ));
         }
-        _ => out.push_str(&format!("outcome: {outcome}\n")),
+        _ => out.push_str(&format!("outcome: {}\n", display(&outcome))),
     }
     if let Some(timing) = timing {
         out.push('\n');
@@ -548,12 +628,12 @@ fn render_sla(w: &Workflow, sla: &RouteSla, arrival: Option<&TimedStep>) -> Stri
         .as_ref()
         .and_then(|c| w.calendars.get(c))
         .or_else(|| display_calendar(w));
-    let mut out = format!("  {}", sla.rule);
+    let mut out = format!("  {}", display(&sla.rule));
     if let Some(name) = &sla.name {
-        out.push_str(&format!(" — {name}"));
+        out.push_str(&format!(" — {}", display(name)));
     }
     match &sla.calendar {
-        Some(c) => out.push_str(&format!(": {} on {c}", sla.target)),
+        Some(c) => out.push_str(&format!(": {} on {}", sla.target, display(c))),
         None => out.push_str(&format!(": {} around the clock", sla.target)),
     }
     let Some(started) = sla.started else {
@@ -584,7 +664,7 @@ fn render_sla(w: &Workflow, sla: &RouteSla, arrival: Option<&TimedStep>) -> Stri
     let width = sla
         .ladder
         .iter()
-        .map(|l| l.at.chars().count())
+        .map(|l| cell(&l.at).chars().count())
         .max()
         .unwrap_or(0);
     for rung in &sla.ladder {
@@ -592,7 +672,11 @@ fn render_sla(w: &Workflow, sla: &RouteSla, arrival: Option<&TimedStep>) -> Stri
             .instant
             .map(|t| rfc3339(cal, t))
             .unwrap_or_else(|| "-".to_string());
-        let line = format!("      {:<width$}  {when}  {}", rung.at, rung_actions(rung));
+        let line = format!(
+            "      {}  {when}  {}",
+            pad(&cell(&rung.at), width, false),
+            display(&rung_actions(rung))
+        );
         out.push_str(line.trim_end());
         out.push('\n');
     }
@@ -953,7 +1037,12 @@ mod tests {
             md.contains("| post → tone → reply → done | agent | none | closed | 50.0% |"),
             "{md}"
         );
-        assert_eq!(md_cell("[a | b]"), "[a \\| b]");
+        // Brackets are escaped too (they render the same) so that text cannot form a link.
+        assert_eq!(md_cell("[a | b]"), "\\[a \\| b\\]");
+        assert_eq!(
+            md_cell("[x](javascript:alert(1))"),
+            "\\[x\\](javascript:alert(1))"
+        );
     }
 
     #[test]

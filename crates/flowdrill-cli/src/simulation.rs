@@ -11,7 +11,8 @@ use flowdrill_core::analysis::text::significant;
 use flowdrill_core::sim::{Comparison, Dist, Estimate, LogRow, SimResult};
 use flowdrill_core::{Calendar, Workflow};
 
-use crate::render::{WIDTH, display_calendar, workflow_title, wrap};
+pub use crate::render::fit;
+use crate::render::{WIDTH, cell, display, display_calendar, pad, workflow_title, wrap};
 
 /// The blocks of a sparkline, lowest first.
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -258,14 +259,11 @@ pub fn progress_bar(label: &str, done: f64, width: usize) -> String {
     )
 }
 
-/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
+/// One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180), and
+/// defused with a leading `'` when a spreadsheet would take it for a formula (`=`, `+`, `-`,
+/// `@` first). The drill's event log writes its cells the same way: this is the core's
+/// writer.
+pub use flowdrill_core::drill::report::csv_field;
 
 /// Writes an event log as CSV: the header [`EVENT_LOG_HEADER`], then one row per event;
 /// lines end in `\n`.
@@ -286,8 +284,13 @@ pub fn write_event_log<W: Write>(mut out: W, rows: &[LogRow]) -> io::Result<()> 
 }
 
 /// Lays out rows in columns two spaces apart, indented by two; `right[c]` right-aligns
-/// column `c`. Widths count characters.
+/// column `c`. Widths count characters; each cell is made safe to print and cut to
+/// [`crate::render::MAX_CELL`] characters ([`cell`]).
 fn table(rows: &[Vec<String>], right: &[bool]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|v| cell(v)).collect())
+        .collect();
     let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..ncols)
         .map(|c| {
@@ -298,16 +301,12 @@ fn table(rows: &[Vec<String>], right: &[bool]) -> String {
         })
         .collect();
     let mut out = String::new();
-    for r in rows {
+    for r in &rows {
         let mut line = String::from(" ");
-        for (c, w) in widths.iter().enumerate() {
+        for (c, &w) in widths.iter().enumerate() {
             let v = r.get(c).map_or("", String::as_str);
             line.push(' ');
-            if right.get(c).copied().unwrap_or(false) {
-                line.push_str(&format!("{v:>w$}"));
-            } else {
-                line.push_str(&format!("{v:<w$}"));
-            }
+            line.push_str(&pad(v, w, right.get(c).copied().unwrap_or(false)));
             line.push(' ');
         }
         out.push_str(line.trim_end());
@@ -471,7 +470,7 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
             let longest = o
                 .roles
                 .iter()
-                .map(|r| r.role.chars().count())
+                .map(|r| cell(&r.role).chars().count())
                 .max()
                 .unwrap_or(0);
             let keep = longest.saturating_sub(widest - WIDTH).max(8);
@@ -537,7 +536,7 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
             "\nQueue length over time (replication 1; a column ≈ {}; each row scaled to its peak)\n",
             human_secs(per_col)
         ));
-        let lines: Vec<(&str, String, String)> = first
+        let lines: Vec<(_, String, String)> = first
             .roles
             .iter()
             .map(|s| {
@@ -552,7 +551,7 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
                 } else {
                     "peak 0".into()
                 };
-                (s.role.as_str(), sparkline(&means, SPARK_COLUMNS), peak)
+                (display(&s.role), sparkline(&means, SPARK_COLUMNS), peak)
             })
             .collect();
         // Room for the names: long ones are cut to keep lines within the width.
@@ -572,8 +571,8 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
             .min(room);
         for (role, spark, peak) in &lines {
             out.push_str(&format!(
-                "  {:<width$}  {spark}  {peak}\n",
-                fit(role, width)
+                "  {}  {spark}  {peak}\n",
+                pad(&fit(role, width), width, false)
             ));
         }
         let end = r.start + chrono::TimeDelta::seconds(r.config.horizon.as_secs() as i64);
@@ -582,8 +581,8 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
         let gap = cols.saturating_sub(from.chars().count() + to.chars().count());
         if cols > 0 {
             out.push_str(&format!(
-                "  {:<width$}  {from}{}{to}\n",
-                "",
+                "  {}  {from}{}{to}\n",
+                pad("", width, false),
                 " ".repeat(gap.max(1))
             ));
         }
@@ -610,17 +609,6 @@ pub fn render_simulation(w: &Workflow, r: &SimResult, labels: &RunLabels) -> Str
         }
     }
     out
-}
-
-/// Text cut to at most `max` characters, ending in `…` when cut.
-pub fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
 }
 
 /// Appends text wrapped to the width, continued lines indented by four.

@@ -52,19 +52,9 @@ fn flowdrill(dir: &Path, args: &[&str]) -> Output {
         .expect("run flowdrill")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_no_panic(o: &Output) {
-    let err = stderr(o);
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(!err.contains("RUST_BACKTRACE"), "{err}");
-}
+#[path = "common/output.rs"]
+mod output;
+use output::{assert_no_panic, stderr, stdout};
 
 #[test]
 fn a_clean_file_passes() {
@@ -662,24 +652,38 @@ fn route_at_on_a_calendar_that_never_opens_fails() {
                "roles":{"agent":{"staff":2,"calendar":"closed"}},"#,
         ),
     );
-    let o = flowdrill(
-        &s.0,
-        &[
-            "route",
-            "closed.json",
-            "--set",
-            "sentiment=negative",
-            "--at",
-            "2026-11-20T16:30:00Z",
-        ],
-    );
+    let args = [
+        "route",
+        "closed.json",
+        "--set",
+        "sentiment=negative",
+        "--at",
+        "2026-11-20T16:30:00Z",
+    ];
+    // `check` calls a calendar that never opens an error, so `route` refuses the file...
+    let o = flowdrill(&s.0, &args);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let err = stderr(&o);
     assert!(
-        err.starts_with("error: closed.json: calendar \"closed\" of role \"agent\": "),
+        err.starts_with("error: closed.json is not a valid workflow: 1 error"),
         "{err}"
     );
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("error[calendar-never-open]"), "{err}");
+    assert!(o.stdout.is_empty());
+    assert_no_panic(&o);
+    // ...and with --force, timing the route fails cleanly on the calendar.
+    let o = flowdrill(&s.0, &[&args[..], &["--force"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("warning: closed.json is not a valid workflow"),
+        "{err}"
+    );
+    let last = err.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: closed.json: calendar \"closed\" of role \"agent\": "),
+        "{err}"
+    );
     assert!(o.stdout.is_empty());
     assert_no_panic(&o);
 }

@@ -137,16 +137,64 @@ fn now_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Reads a drill's documents into a session, or says what is wrong with them.
-fn session_of(workflow: &str, scenario: &str) -> Result<(Session, String, Vec<String>), HubError> {
-    let invalid = |what: &str, e: String| HubError::new(ErrorCode::Invalid, format!("{what}: {e}"));
-    let w = flowdrill_core::Workflow::from_json(workflow)
-        .map_err(|e| invalid("workflow", e.to_string()))?;
-    let sc = DrillScenario::from_json(scenario).map_err(|e| invalid("scenario", e.to_string()))?;
-    let title = sc.title().to_string();
-    let roles: Vec<String> = w.roles.ids().into_iter().map(String::from).collect();
-    let s = Session::new(w, sc).map_err(|e| invalid("drill", e.to_string()))?;
-    Ok((s, title, roles))
+/// A drill's documents, read, or what is wrong with them.
+struct Docs {
+    workflow: flowdrill_core::Workflow,
+    scenario: DrillScenario,
+}
+
+impl Docs {
+    fn read(workflow: &str, scenario: &str) -> Result<Docs, HubError> {
+        let invalid =
+            |what: &str, e: String| HubError::new(ErrorCode::Invalid, format!("{what}: {e}"));
+        Ok(Docs {
+            workflow: flowdrill_core::Workflow::from_json(workflow)
+                .map_err(|e| invalid("workflow", e.to_string()))?,
+            scenario: DrillScenario::from_json(scenario)
+                .map_err(|e| invalid("scenario", e.to_string()))?,
+        })
+    }
+
+    /// The scenario's title and the workflow's roles.
+    fn names(&self) -> (String, Vec<String>) {
+        let roles = self
+            .workflow
+            .roles
+            .ids()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        (self.scenario.title().to_string(), roles)
+    }
+
+    /// A drill that has not started, or why these documents make none.
+    fn session(self) -> Result<Session, HubError> {
+        Session::new(self.workflow, self.scenario)
+            .map_err(|e| HubError::new(ErrorCode::Invalid, format!("drill: {e}")))
+    }
+}
+
+/// The drill `id` as its stored log leaves it, and the log's last sequence number.
+async fn replayed(store: &Store, id: &str, docs: Docs) -> Result<(Session, u64), HubError> {
+    let mut log = Vec::new();
+    let mut seq = 0;
+    for (n, text) in store.entries(id.to_string(), 0).await? {
+        let action: Action = serde_json::from_str(&text).map_err(|e| {
+            HubError::new(
+                ErrorCode::Store,
+                format!("drill {id}, stored entry {n}: {e}"),
+            )
+        })?;
+        log.push(action);
+        seq = n;
+    }
+    let session = Session::replay(docs.workflow, docs.scenario, &log).map_err(|e| {
+        HubError::new(
+            ErrorCode::Store,
+            format!("drill {id}: the stored log does not replay: {e}"),
+        )
+    })?;
+    Ok((session, seq))
 }
 
 impl Hub {
@@ -170,7 +218,7 @@ impl Hub {
         workflow: String,
         scenario: String,
     ) -> Result<(String, String, String), HubError> {
-        session_of(&workflow, &scenario)?;
+        Docs::read(&workflow, &scenario)?.session()?;
         let random = |e: token::RandomError| HubError::new(ErrorCode::Store, e.to_string());
         let id = token::new_id().map_err(random)?;
         let facilitator = token::new_token().map_err(random)?;
@@ -219,23 +267,9 @@ impl Hub {
                 format!("no drill {id} in this server's store"),
             ));
         };
-        let (mut session, title, roles) = session_of(&stored.workflow, &stored.scenario)?;
-        let mut seq = 0;
-        for (n, text) in self.store.entries(id.to_string(), 0).await? {
-            let action: Action = serde_json::from_str(&text).map_err(|e| {
-                HubError::new(
-                    ErrorCode::Store,
-                    format!("drill {id}, stored entry {n}: {e}"),
-                )
-            })?;
-            session.apply(action).map_err(|e| {
-                HubError::new(
-                    ErrorCode::Store,
-                    format!("drill {id}, stored entry {n} does not replay: {e}"),
-                )
-            })?;
-            seq = n;
-        }
+        let docs = Docs::read(&stored.workflow, &stored.scenario)?;
+        let (title, roles) = docs.names();
+        let (session, seq) = replayed(&self.store, id, docs).await?;
         let members = self
             .store
             .people(id.to_string())
@@ -671,19 +705,8 @@ impl Drill {
 
     /// Reads the drill back from the store: its log replayed from the start.
     async fn reload(&self, hub: &Hub, state: &mut State) -> Result<(), HubError> {
-        let (mut session, _, _) = session_of(&self.setup.workflow, &self.setup.scenario)?;
-        let mut seq = 0;
-        for (n, text) in hub.store.entries(self.id.clone(), 0).await? {
-            let action: Action = serde_json::from_str(&text)
-                .map_err(|e| HubError::new(ErrorCode::Store, format!("stored entry {n}: {e}")))?;
-            session.apply(action).map_err(|e| {
-                HubError::new(
-                    ErrorCode::Store,
-                    format!("stored entry {n} does not replay: {e}"),
-                )
-            })?;
-            seq = n;
-        }
+        let docs = Docs::read(&self.setup.workflow, &self.setup.scenario)?;
+        let (session, seq) = replayed(&hub.store, &self.id, docs).await?;
         state.session = session;
         state.seq = seq;
         Ok(())

@@ -12,6 +12,7 @@ pub mod feasibility;
 pub mod layout;
 pub mod route;
 pub mod route_at;
+mod scc;
 pub mod space;
 pub mod structure;
 pub mod text;

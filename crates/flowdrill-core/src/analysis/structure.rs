@@ -97,36 +97,85 @@ struct Walk {
     block: NodeSet,
 }
 
+/// One fork being paired: its branches, the branch being walked and what the walks found.
+struct PairState {
+    fork: NodeIndex,
+    branches: Vec<NodeIndex>,
+    /// The next branch to walk.
+    next: usize,
+    /// Whether a branch walk is under way (it ends when this pairing is on top again).
+    walking: bool,
+    info: ForkInfo,
+    walk: Walk,
+    seen: NodeSet,
+}
+
+/// A step of the depth-first walk, kept on an explicit stack so that a long chain or a
+/// deep nest of forks cannot overflow the call stack.
+enum Frame {
+    /// Walking the successors of a node; the index of the next one.
+    Successors(Vec<NodeIndex>, usize),
+    /// Pairing the fork on top of the pairing stack.
+    Pair,
+}
+
 impl Finder<'_> {
-    fn walk(&mut self, n: NodeIndex, walk: &mut Walk, seen: &mut NodeSet) {
-        if !seen.insert(n) {
+    /// Visits `n` in the walk of the innermost fork being paired (the recursive walk's
+    /// body): records it and pushes what must be walked next.
+    fn visit(&mut self, n: NodeIndex, pairs: &mut Vec<PairState>, frames: &mut Vec<Frame>) {
+        let Some(top) = pairs.last_mut() else { return };
+        if !top.seen.insert(n) {
             return;
         }
         match &self.w.node(n).kind {
             NodeKind::Join => {
-                walk.joins.insert(n);
+                top.walk.joins.insert(n);
             }
             NodeKind::End { .. } => {
-                walk.block.insert(n);
+                top.walk.block.insert(n);
             }
             NodeKind::Fork => {
-                walk.block.insert(n);
-                let info = self.pair(n);
-                walk.block.union_with(&info.block);
-                if let Some(j) = info.join {
-                    walk.block.insert(j);
-                    seen.insert(j);
-                    for (_, t, _) in self.w.outgoing(j) {
-                        self.walk(t, walk, seen);
-                    }
+                top.walk.block.insert(n);
+                if let Some(info) = self.done.get(n).cloned() {
+                    self.absorb(&info, pairs, frames);
+                } else if self.in_progress.insert(n) {
+                    pairs.push(self.start_pair(n));
+                    frames.push(Frame::Pair);
                 }
+                // A fork already being paired (a loop back into it) adds nothing.
             }
             _ => {
-                walk.block.insert(n);
-                for (_, t, _) in self.w.outgoing(n) {
-                    self.walk(t, walk, seen);
-                }
+                top.walk.block.insert(n);
+                let next = self.successors(n);
+                frames.push(Frame::Successors(next, 0));
             }
+        }
+    }
+
+    /// Adds a nested fork's result to the walk that reached it, and walks on past its join.
+    fn absorb(&mut self, info: &ForkInfo, pairs: &mut [PairState], frames: &mut Vec<Frame>) {
+        let Some(top) = pairs.last_mut() else { return };
+        top.walk.block.union_with(&info.block);
+        if let Some(j) = info.join {
+            top.walk.block.insert(j);
+            top.seen.insert(j);
+            frames.push(Frame::Successors(self.successors(j), 0));
+        }
+    }
+
+    fn successors(&self, n: NodeIndex) -> Vec<NodeIndex> {
+        self.w.outgoing(n).into_iter().map(|(_, t, _)| t).collect()
+    }
+
+    fn start_pair(&self, fork: NodeIndex) -> PairState {
+        PairState {
+            fork,
+            branches: self.successors(fork),
+            next: 0,
+            walking: false,
+            info: ForkInfo::default(),
+            walk: Walk::default(),
+            seen: NodeSet::new(),
         }
     }
 
@@ -137,30 +186,68 @@ impl Finder<'_> {
         if !self.in_progress.insert(fork) {
             return ForkInfo::default();
         }
-        let mut info = ForkInfo::default();
-        for (_, t, _) in self.w.outgoing(fork) {
-            let mut walk = Walk::default();
-            let mut seen: NodeSet = [fork].into_iter().collect();
-            self.walk(t, &mut walk, &mut seen);
-            if walk.joins.is_empty() {
-                info.stray.push(t);
+        let mut pairs = vec![self.start_pair(fork)];
+        let mut frames = vec![Frame::Pair];
+        let mut result = ForkInfo::default();
+        while let Some(frame) = frames.last_mut() {
+            match frame {
+                Frame::Successors(next, i) => {
+                    let Some(&t) = next.get(*i) else {
+                        frames.pop();
+                        continue;
+                    };
+                    *i += 1;
+                    self.visit(t, &mut pairs, &mut frames);
+                }
+                Frame::Pair => {
+                    let Some(p) = pairs.last_mut() else {
+                        frames.pop();
+                        continue;
+                    };
+                    if p.walking {
+                        // The walk of branch `next - 1` is complete.
+                        p.walking = false;
+                        let walk = std::mem::take(&mut p.walk);
+                        if walk.joins.is_empty()
+                            && let Some(&t) = p.branches.get(p.next - 1)
+                        {
+                            p.info.stray.push(t);
+                        }
+                        p.info.joins.union_with(&walk.joins);
+                        p.info.block.union_with(&walk.block);
+                    }
+                    if let Some(&t) = p.branches.get(p.next) {
+                        p.next += 1;
+                        p.walking = true;
+                        p.walk = Walk::default();
+                        p.seen = [p.fork].into_iter().collect();
+                        self.visit(t, &mut pairs, &mut frames);
+                        continue;
+                    }
+                    // Every branch is walked: the fork is paired.
+                    frames.pop();
+                    let Some(mut p) = pairs.pop() else { continue };
+                    let only = {
+                        let mut joins = p.info.joins.iter();
+                        match (joins.next(), joins.next()) {
+                            (Some(only), None) => Some(only),
+                            _ => None,
+                        }
+                    };
+                    if p.info.stray.is_empty() {
+                        p.info.join = only;
+                    }
+                    self.in_progress.remove(p.fork);
+                    self.done.insert(p.fork, p.info.clone());
+                    if pairs.is_empty() {
+                        result = p.info;
+                    } else {
+                        self.absorb(&p.info, &mut pairs, &mut frames);
+                    }
+                }
             }
-            info.joins.union_with(&walk.joins);
-            info.block.union_with(&walk.block);
         }
-        let only = {
-            let mut joins = info.joins.iter();
-            match (joins.next(), joins.next()) {
-                (Some(only), None) => Some(only),
-                _ => None,
-            }
-        };
-        if info.stray.is_empty() {
-            info.join = only;
-        }
-        self.in_progress.remove(fork);
-        self.done.insert(fork, info.clone());
-        info
+        result
     }
 }
 

@@ -713,7 +713,7 @@ impl<'w> Validator<'w> {
     fn cycles(&mut self) {
         let w = self.w;
         let g = w.graph();
-        let sccs = petgraph::algo::tarjan_scc(g);
+        let sccs = crate::analysis::scc::tarjan_scc(g, |_| true);
         let mut comp: NodeMap<usize> = NodeMap::default();
         for (i, scc) in sccs.iter().enumerate() {
             for n in scc {
@@ -758,12 +758,13 @@ impl<'w> Validator<'w> {
             }
         }
         // Loops must be bounded: without the limited edges, no cycle may remain.
-        let unlimited =
-            petgraph::visit::EdgeFiltered::from_fn(g, |e| e.weight().edge.limit.is_none());
-        for scc in petgraph::algo::tarjan_scc(&unlimited) {
+        let unlimited = |slot: &EdgeSlot| slot.edge.limit.is_none();
+        for scc in crate::analysis::scc::tarjan_scc(g, unlimited) {
             let cyc = scc.len() > 1
                 || scc.iter().any(|n| {
-                    petgraph::visit::IntoNeighbors::neighbors(&unlimited, *n).any(|t| t == *n)
+                    w.outgoing(*n)
+                        .iter()
+                        .any(|(_, t, slot)| t == n && unlimited(slot))
                 });
             if !cyc
                 || scc
@@ -807,7 +808,12 @@ impl<'w> Validator<'w> {
     // ---- decision coverage ----------------------------------------------------------
 
     fn coverage(&mut self) {
-        match self.try_coverage() {
+        // One budget for every decision of the workflow.
+        let (result, _) =
+            crate::analysis::space::with_work_budget(crate::analysis::space::MAX_WORK, || {
+                self.try_coverage()
+            });
+        match result {
             Ok(()) => {}
             Err((ix, TooComplex)) => {
                 let msg = format!(

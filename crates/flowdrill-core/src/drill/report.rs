@@ -185,7 +185,7 @@ impl AfterAction {
         let _ = writeln!(
             m,
             "Workflow `{}`, drill time {}.\n",
-            md(&self.workflow),
+            md_code(&self.workflow),
             self.span
         );
         let _ = writeln!(m, "**Overall rating: {}**\n", rating_text(self.overall));
@@ -493,10 +493,10 @@ pub fn event_log_csv(s: &Session) -> String {
         let _ = writeln!(
             out,
             "{},{},{},{},{}",
-            csv(&r.case),
-            csv(&r.activity),
+            csv_field(&r.case),
+            csv_field(&r.activity),
             r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            csv(&r.resource),
+            csv_field(&r.resource),
             r.lifecycle
         );
     }
@@ -515,7 +515,10 @@ struct Row {
 /// A CSV field: quoted when it holds a separator, a quote or a line break; and a field that
 /// a spreadsheet would take for a formula (`=`, `+`, `-`, `@` first: participants type
 /// names and tags) gets a leading `'`.
-fn csv(s: &str) -> String {
+///
+/// The one CSV cell writer of flowdrill: the drill's event log and the simulation's
+/// (`flowdrill simulate --event-log`) both use it.
+pub fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -543,13 +546,35 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// Text for a Markdown table cell: pipes and line breaks would break the table, and
-/// angle brackets would become HTML in most renderers.
-fn md(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// Text from the scenario or the players for Markdown (a table cell, a list item, a
+/// heading): pipes and line breaks would break the table; angle brackets would become HTML
+/// (or an autolink such as `<javascript:…>`) in most renderers; and square brackets and
+/// backslashes are escaped so that the text cannot form a link or an image
+/// (`[x](javascript:…)`, `![x](…)`) or a link reference definition. The report itself
+/// writes no links, so no link target from user text survives; bare `http(s)://` and
+/// `www.` text may still be autolinked by GitHub-flavoured renderers, which only ever
+/// autolink those schemes.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text from the scenario for a Markdown code span: a backtick would end the span early, so
+/// it becomes `'`; line breaks become spaces. Inside a code span nothing forms a link.
+fn md_code(s: &str) -> String {
+    s.replace('`', "'").replace(['\n', '\r'], " ")
 }
 
 /// A Markdown section with a table of tallies (actions and checks) by participant or role.
@@ -665,15 +690,27 @@ fn state_name(s: crate::time::clock::ClockState) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::csv;
+    use super::{csv_field, md, md_code};
+
+    #[test]
+    fn markdown_text_cannot_form_links() {
+        let link = md("[x](javascript:alert(1))");
+        assert_eq!(link, "\\[x\\](javascript:alert(1))");
+        assert_eq!(md("![i](javascript:x)"), "!\\[i\\](javascript:x)");
+        assert_eq!(md("<javascript:x>"), "&lt;javascript:x&gt;");
+        assert_eq!(md("[r]: javascript:x"), "\\[r\\]: javascript:x");
+        assert_eq!(md("a\\](b)"), "a\\\\\\](b)");
+        assert_eq!(md("a|b\nc"), "a\\|b c");
+        assert_eq!(md_code("x`[y](javascript:z)`"), "x'[y](javascript:z)'");
+    }
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv("plain"), "plain");
-        assert_eq!(csv("a, b"), "\"a, b\"");
-        assert_eq!(csv("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv("@alice"), "'@alice");
-        assert_eq!(csv("+1"), "'+1");
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("@alice"), "'@alice");
+        assert_eq!(csv_field("+1"), "'+1");
     }
 }

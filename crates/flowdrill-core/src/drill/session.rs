@@ -466,6 +466,62 @@ impl Case {
     }
 }
 
+/// The parts of a session that only grow, lent from a session to its working copy: the
+/// timeline and each post's actions and decisions, with their lengths before the action.
+struct History {
+    events: Vec<Event>,
+    marks: (usize, Vec<(usize, usize)>),
+    cases: Vec<(Vec<CaseAct>, Vec<DecisionMade>)>,
+}
+
+impl History {
+    fn lend(s: &mut Session) -> History {
+        let events = std::mem::take(&mut s.events);
+        let cases: Vec<_> = s
+            .cases
+            .iter_mut()
+            .map(|c| {
+                (
+                    std::mem::take(&mut c.acts),
+                    std::mem::take(&mut c.decisions),
+                )
+            })
+            .collect();
+        let marks = (
+            events.len(),
+            cases.iter().map(|(a, d)| (a.len(), d.len())).collect(),
+        );
+        History {
+            events,
+            marks,
+            cases,
+        }
+    }
+
+    /// Hands the history to the copy (whose own is empty).
+    fn give(&mut self, next: &mut Session) {
+        next.events = std::mem::take(&mut self.events);
+        for (c, (acts, decisions)) in next.cases.iter_mut().zip(&mut self.cases) {
+            c.acts = std::mem::take(acts);
+            c.decisions = std::mem::take(decisions);
+        }
+    }
+
+    /// Takes the history back from a copy whose action was refused, cut to its length
+    /// before the action.
+    fn take_back(next: &mut Session, s: &mut Session, h: &History) {
+        let mut events = std::mem::take(&mut next.events);
+        events.truncate(h.marks.0);
+        s.events = events;
+        for ((c, from), &(a, d)) in s.cases.iter_mut().zip(&mut next.cases).zip(&h.marks.1) {
+            c.acts = std::mem::take(&mut from.acts);
+            c.acts.truncate(a);
+            c.decisions = std::mem::take(&mut from.decisions);
+            c.decisions.truncate(d);
+        }
+    }
+}
+
 /// The live state of a drill.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -545,7 +601,9 @@ impl Session {
         Ok(session)
     }
 
-    /// Replays a whole log.
+    /// Replays a whole log. Linear in its length: a recorded log is applied in place, with
+    /// no copy of the session per action (an error ends the replay, so there is nothing
+    /// to keep unchanged).
     pub fn replay(
         w: Workflow,
         scenario: DrillScenario,
@@ -553,7 +611,15 @@ impl Session {
     ) -> Result<Session, DrillError> {
         let mut s = Session::new(w, scenario)?;
         for a in log {
-            s.apply(a.clone())?;
+            s.check_order(a)?;
+            let index = s.log.len();
+            let name = a.kind.name();
+            s.run(a).map_err(|message| DrillError::Action {
+                index,
+                action: name,
+                message,
+            })?;
+            s.log.push(a.clone());
         }
         Ok(s)
     }
@@ -690,11 +756,10 @@ impl Session {
         }
     }
 
-    /// Applies one action of the log; on an error nothing changes.
-    pub fn apply(&mut self, action: Action) -> Result<(), DrillError> {
-        let index = self.log.len();
+    /// Refuses an action that comes too early, after the end, or before the start.
+    fn check_order(&self, action: &Action) -> Result<(), DrillError> {
         let fail = |message: String| DrillError::Action {
-            index,
+            index: self.log.len(),
             action: action.kind.name(),
             message,
         };
@@ -715,14 +780,27 @@ impl Session {
                 "the drill has not started; the facilitator starts it first".into(),
             ));
         }
-        // The action runs on a copy, so that an error leaves nothing changed; the history
-        // (the log and the timeline, which only grow) is lent to the copy, not copied, so
-        // an action costs the same late in a long drill as early.
+        Ok(())
+    }
+
+    /// Applies one action of the log; on an error nothing changes.
+    pub fn apply(&mut self, action: Action) -> Result<(), DrillError> {
+        self.check_order(&action)?;
+        let index = self.log.len();
+        let name = action.kind.name();
+        let fail = |message: String| DrillError::Action {
+            index,
+            action: name,
+            message,
+        };
+        // The action runs on a copy, so that an error leaves nothing changed. What only
+        // grows (the log, the timeline, each post's actions and decisions) is lent to the
+        // copy instead of copied, and cut back to its length if the action is refused: an
+        // action costs about the same late in a long drill as early.
         let log = std::mem::take(&mut self.log);
-        let events = std::mem::take(&mut self.events);
-        let mark = events.len();
+        let mut history = History::lend(self);
         let mut next = self.clone();
-        next.events = events;
+        history.give(&mut next);
         match next.run(&action) {
             Ok(()) => {
                 next.log = log;
@@ -731,9 +809,7 @@ impl Session {
                 Ok(())
             }
             Err(message) => {
-                let mut events = std::mem::take(&mut next.events);
-                events.truncate(mark);
-                self.events = events;
+                History::take_back(&mut next, self, &history);
                 self.log = log;
                 Err(fail(message))
             }

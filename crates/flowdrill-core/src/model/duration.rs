@@ -22,14 +22,30 @@ pub struct Duration(u64);
 
 /// Why a duration string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not a duration; expected a number and a unit (d, h, m, s), like \"90m\", \"1h30m\", \"2h\", \"3d\" or \"45s\""
-)]
-pub struct DurationError(pub String);
+pub enum DurationError {
+    /// The text is not a duration at all.
+    #[error(
+        "{0:?} is not a duration; expected a number and a unit (d, h, m, s), like \"90m\", \"1h30m\", \"2h\", \"3d\" or \"45s\""
+    )]
+    Malformed(String),
+    /// The text is a duration, but longer than [`Duration::MAX`] (or than any number of
+    /// seconds can hold).
+    #[error("{0:?} is too large: the longest duration is {max} (about 100 years)", max = Duration::MAX)]
+    TooLarge(String),
+}
 
 impl Duration {
     /// The zero duration.
     pub const ZERO: Duration = Duration(0);
+
+    /// The longest duration a file may contain: 36,600 days (`"36600d"`, about 100
+    /// years), the horizon of the business calendar's deadline search. Enforced when a
+    /// duration is read from a file (every `Deserialize`, such as an SLA `target`, an
+    /// escalation's `"… overdue"` or an effort) and by [`Duration::parse_bounded`], so that
+    /// no arithmetic on instants can overflow. Plain [`str::parse`] reads any duration
+    /// that fits in 64 bits of seconds (it is rejected later, with a clear error, by
+    /// whatever cannot reach that far).
+    pub const MAX: Duration = Duration(36_600 * 86_400);
 
     /// A duration of `secs` seconds.
     pub const fn from_secs(secs: u64) -> Self {
@@ -61,6 +77,23 @@ impl Duration {
             .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
     }
 
+    /// Reads a duration like [`str::parse`] and refuses one longer than [`Duration::MAX`]
+    /// with [`DurationError::TooLarge`].
+    ///
+    /// ```
+    /// use flowdrill_core::Duration;
+    /// assert_eq!(Duration::parse_bounded("2d").map(|d| d.as_secs()), Ok(172_800));
+    /// let e = Duration::parse_bounded("99999999d").unwrap_err().to_string();
+    /// assert!(e.contains("too large") && e.contains("36600d"), "{e}");
+    /// ```
+    pub fn parse_bounded(text: &str) -> Result<Duration, DurationError> {
+        let d: Duration = text.parse()?;
+        if d > Duration::MAX {
+            return Err(DurationError::TooLarge(text.to_string()));
+        }
+        Ok(d)
+    }
+
     /// The length in (fractional) hours.
     pub fn as_hours_f64(self) -> f64 {
         self.0 as f64 / 3600.0
@@ -73,7 +106,8 @@ impl FromStr for Duration {
     type Err = DurationError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let fail = || DurationError(text.to_string());
+        let fail = || DurationError::Malformed(text.to_string());
+        let too_large = || DurationError::TooLarge(text.to_string());
         let s = text.trim();
         if s.is_empty() {
             return Err(fail());
@@ -91,11 +125,13 @@ impl FromStr for Duration {
             if digits.is_empty() || pos < next_unit {
                 return Err(fail());
             }
-            let n: u64 = digits.parse().map_err(|_| fail())?;
+            // Only digits are left, so the one way to fail is a number beyond 64 bits.
+            let n: u64 = digits.parse().map_err(|_| too_large())?;
+            let unit = UNITS.get(pos).map_or(1, |u| u.1);
             total = n
-                .checked_mul(UNITS[pos].1)
+                .checked_mul(unit)
                 .and_then(|v| total.checked_add(v))
-                .ok_or_else(fail)?;
+                .ok_or_else(too_large)?;
             digits.clear();
             next_unit = pos + 1;
         }
@@ -137,7 +173,7 @@ impl<'de> Deserialize<'de> for Duration {
                 f.write_str("a duration like \"90m\", \"1h30m\" or \"3d\"")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Duration, E> {
-                v.parse().map_err(E::custom)
+                Duration::parse_bounded(v).map_err(E::custom)
             }
         }
         d.deserialize_str(V)
@@ -187,7 +223,28 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error_not_a_panic() {
-        assert!("99999999999999999999d".parse::<Duration>().is_err());
-        assert!("999999999999999d".parse::<Duration>().is_err());
+        for big in [
+            "99999999999999999999d",
+            "999999999999999d",
+            "18446744073709551616s",
+        ] {
+            let msg = big.parse::<Duration>().unwrap_err().to_string();
+            assert!(msg.contains("too large"), "{big}: {msg}");
+        }
+    }
+
+    #[test]
+    fn files_refuse_more_than_the_maximum() {
+        assert_eq!(Duration::parse_bounded("36600d"), Ok(Duration::MAX));
+        assert!(matches!(
+            Duration::parse_bounded("36600d1s"),
+            Err(DurationError::TooLarge(_))
+        ));
+        let e = serde_json::from_str::<Duration>("\"9223372036854776s\"").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("is too large: the longest duration is 36600d"),
+            "{e}"
+        );
     }
 }

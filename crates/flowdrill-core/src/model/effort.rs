@@ -178,7 +178,9 @@ impl<'de> Visitor<'de> for EffortVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Effort, E> {
-        v.parse().map(Effort::Fixed).map_err(E::custom)
+        Duration::parse_bounded(v)
+            .map(Effort::Fixed)
+            .map_err(E::custom)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Effort, A::Error> {

@@ -138,6 +138,18 @@ pub const MAX_REPLICATIONS: u32 = 1000;
 /// The replications of a run whose options do not say.
 pub const DEFAULT_REPLICATIONS: u32 = 10;
 
+/// The most time-series points a run may store, over all its replications
+/// ([`SimConfig::series_points`]). A point takes 24 bytes in memory and about 25 bytes of
+/// JSON, so a run at the limit holds about 100 MB of series and writes about 100 MB of
+/// JSON; a run over it is refused before anything is allocated
+/// ([`SimConfig::check_series`]). A coarser resolution, fewer replications or a shorter
+/// horizon brings a run under it.
+pub const MAX_SERIES_POINTS: u64 = 4_000_000;
+
+/// The hours of a week: the length of the per-replication arrival and breach counts by
+/// weekday and hour of arrival.
+pub const WEEK_HOURS: u64 = 7 * 24;
+
 /// A run option that breaks its rule. Each variant carries the bad value; [`field`]
 /// names the option as [`SimOptions`] and the command line spell it, and the message
 /// starts with that name, then says what is wrong and what was expected.
@@ -174,6 +186,28 @@ pub enum SimOptionError {
         /// The resolution given.
         value: Duration,
     },
+    /// The run would store more time-series points than [`MAX_SERIES_POINTS`] (see
+    /// [`SimConfig::series_points`] for the formula). The message starts with
+    /// `resolution`, the option most often at fault.
+    #[error(
+        "resolution: the run would store {points} time-series points, over the limit of \
+         {MAX_SERIES_POINTS} (points = (replications + 1) × roles × ⌈horizon ÷ resolution⌉ + \
+         replications × (SLA rules + 1) × 168 = ({replications} + 1) × {roles} × {buckets} + \
+         {replications} × ({rules} + 1) × 168); expected a coarser resolution, fewer \
+         replications or a shorter horizon"
+    )]
+    SeriesPoints {
+        /// The points the run would store.
+        points: u64,
+        /// The replications asked for.
+        replications: u32,
+        /// The roles of the workflow (one queue series each).
+        roles: u64,
+        /// The SLA rules of the workflow (one breach count by hour each).
+        rules: u64,
+        /// The buckets of one series: ⌈horizon ÷ resolution⌉.
+        buckets: u64,
+    },
     /// The start is not an RFC 3339 instant.
     #[error("start: {reason}")]
     Start {
@@ -194,6 +228,7 @@ impl SimOptionError {
             SimOptionError::Warmup { .. } => "warmup",
             SimOptionError::Replications { .. } => "replications",
             SimOptionError::Resolution { .. } => "resolution",
+            SimOptionError::SeriesPoints { .. } => "resolution",
             SimOptionError::Start { .. } => "start",
         }
     }
@@ -282,6 +317,58 @@ impl SimConfig {
         }
         Ok(())
     }
+
+    /// The buckets of one queue series: ⌈horizon ÷ resolution⌉ (a resolution of zero
+    /// counts as one second, so this never divides by zero).
+    pub fn buckets(&self) -> u64 {
+        self.horizon
+            .as_secs()
+            .div_ceil(self.resolution.as_secs().max(1))
+    }
+
+    /// An upper bound on the time-series points a run of this configuration stores for a
+    /// workflow with `roles` roles and `rules` SLA rules:
+    ///
+    /// ```text
+    /// points = (replications + 1) × roles × ⌈horizon ÷ resolution⌉
+    ///        + replications × (rules + 1) × 168
+    /// ```
+    ///
+    /// Each replication keeps a queue-length series per role of ⌈horizon ÷ resolution⌉
+    /// buckets, and the overview one more per role across replications (the `+ 1`); each
+    /// replication also counts arrivals and each rule's breaches by weekday and hour of
+    /// arrival (168 each). A `compare` run stores two such runs. The arithmetic saturates
+    /// rather than overflowing.
+    pub fn series_points(&self, roles: usize, rules: usize) -> u64 {
+        let reps = u64::from(self.replications);
+        let roles = u64::try_from(roles).unwrap_or(u64::MAX);
+        let rules = u64::try_from(rules).unwrap_or(u64::MAX);
+        let queues = reps
+            .saturating_add(1)
+            .saturating_mul(roles)
+            .saturating_mul(self.buckets());
+        let counts = reps
+            .saturating_mul(rules.saturating_add(1))
+            .saturating_mul(WEEK_HOURS);
+        queues.saturating_add(counts)
+    }
+
+    /// Whether a run of this configuration over a workflow with `roles` roles and `rules`
+    /// SLA rules stays within [`MAX_SERIES_POINTS`] ([`SimConfig::series_points`]); check
+    /// it before simulating, as it allocates nothing.
+    pub fn check_series(&self, roles: usize, rules: usize) -> Result<(), SimOptionError> {
+        let points = self.series_points(roles, rules);
+        if points > MAX_SERIES_POINTS {
+            return Err(SimOptionError::SeriesPoints {
+                points,
+                replications: self.replications,
+                roles: u64::try_from(roles).unwrap_or(u64::MAX),
+                rules: u64::try_from(rules).unwrap_or(u64::MAX),
+                buckets: self.buckets(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Why a simulation stopped without results.
@@ -323,6 +410,28 @@ pub enum SimError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn series_points_follow_the_documented_formula() {
+        let cfg = SimConfig {
+            replications: 200,
+            horizon: Duration::from_hours(70 * 24),
+            resolution: Duration::from_mins(1),
+            ..SimConfig::default()
+        };
+        assert_eq!(cfg.buckets(), 100_800);
+        // (200 + 1) × 3 × 100,800 + 200 × (2 + 1) × 168.
+        assert_eq!(cfg.series_points(3, 2), 201 * 3 * 100_800 + 200 * 3 * 168);
+        let e = cfg.check_series(1, 0).unwrap_err();
+        assert_eq!(e.field(), "resolution");
+        let text = e.to_string();
+        assert!(text.contains("over the limit of 4000000"), "{text}");
+        assert!(text.contains("(200 + 1) × 1 × 100800"), "{text}");
+        // The default run of a large workflow is well within the limit.
+        assert_eq!(SimConfig::default().check_series(100, 100), Ok(()));
+        // Nothing overflows, however many roles.
+        assert_eq!(cfg.series_points(usize::MAX, usize::MAX), u64::MAX);
+    }
 
     fn options(json: &str) -> SimOptions {
         crate::model::workflow::parse_json(json).unwrap_or_else(|e| panic!("{e}"))

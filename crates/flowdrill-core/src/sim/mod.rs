@@ -68,6 +68,8 @@ pub fn simulate(
         return Err(SimError::Invalid(errors));
     }
     cfg.check()?;
+    // The stored series are bounded before anything is allocated (in the browser too).
+    cfg.check_series(w.roles.len(), w.slas.len())?;
     let start = cfg.start.unwrap_or_else(|| default_start(w));
     let days = u32::try_from(cfg.horizon.as_secs().div_ceil(86_400)).unwrap_or(u32::MAX);
     let compiled = Compiled::new(w)?;

@@ -57,8 +57,13 @@ pub enum CalendarError {
     OutOfRange,
 }
 
+/// A duration as a time delta, saturating at the longest delta chrono holds (about 292
+/// million years: far beyond any calendar's reach, so it ends in a clean error).
 fn delta(d: Duration) -> TimeDelta {
-    TimeDelta::seconds(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 1_000_000))
+    i64::try_from(d.as_secs())
+        .ok()
+        .and_then(TimeDelta::try_seconds)
+        .unwrap_or(TimeDelta::MAX)
 }
 
 fn to_duration(t: TimeDelta) -> Duration {

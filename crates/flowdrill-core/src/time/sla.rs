@@ -140,9 +140,7 @@ impl FromStr for MilestoneAt {
                 });
         }
         if let Some(d) = t.strip_suffix("overdue") {
-            return d
-                .trim()
-                .parse::<Duration>()
+            return Duration::parse_bounded(d.trim())
                 .map(MilestoneAt::Overdue)
                 .map_err(|e| e.to_string());
         }

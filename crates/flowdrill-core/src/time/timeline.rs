@@ -119,7 +119,7 @@ struct Clockwork<'w> {
 impl Clockwork<'_> {
     fn instant(&self, t: Millis) -> DateTime<Utc> {
         self.arrival
-            .checked_add_signed(TimeDelta::milliseconds(t))
+            .checked_add_signed(TimeDelta::try_milliseconds(t).unwrap_or(TimeDelta::MAX))
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
@@ -403,7 +403,7 @@ pub fn route_slas(
     let timed = run_route(w, &c, route, &rules, arrival, Pace::Typical)?;
     let at = |t: Millis| {
         arrival
-            .checked_add_signed(TimeDelta::milliseconds(t))
+            .checked_add_signed(TimeDelta::try_milliseconds(t).unwrap_or(TimeDelta::MAX))
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     };
     let mut out = Vec::new();
