@@ -349,6 +349,37 @@ proptest! {
     }
 
     #[test]
+    fn every_analysis_of_a_valid_workflow_answers(
+        blocks in prop::collection::vec(block(), 1..5),
+    ) {
+        // What the commands run, from the file's text: check (with SLA feasibility and
+        // coverage), the layout, the route table and a short simulation. Each answers
+        // (a panic fails the case); the only errors `check` may find in these structurally
+        // valid files are SLA targets their work cannot meet.
+        let w = workflow(&blocks);
+        let text = w.to_json();
+        let report = flowdrill_core::check(&text);
+        for d in report.diagnostics.iter().filter(|d| d.severity == flowdrill_core::Severity::Error) {
+            prop_assert_eq!(d.code, "sla-infeasible", "{:?}", d);
+        }
+        let read = Workflow::from_json(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let laid = flowdrill_core::analysis::layout::layout(&read);
+        prop_assert_eq!(laid.nodes.len(), read.nodes().count());
+        route_table(&read).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let cfg = flowdrill_core::sim::SimConfig {
+            horizon: flowdrill_core::Duration::from_secs(86_400),
+            replications: 2,
+            ..Default::default()
+        };
+        let r = flowdrill_core::sim::simulate(&read, &cfg, &mut |_| true);
+        prop_assert!(
+            r.is_ok() || matches!(r, Err(flowdrill_core::sim::SimError::NoArrivals)),
+            "{:?}",
+            r.err()
+        );
+    }
+
+    #[test]
     fn the_engine_conserves_tokens_ends_every_case_and_never_runs_a_clock_backwards(
         blocks in prop::collection::vec(block(), 1..4),
         values in prop::collection::vec(0u8..3, 3),
