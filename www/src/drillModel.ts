@@ -9,7 +9,7 @@
  * by `at`) and replays it from scratch.
  */
 import { formatSeconds } from './format';
-import type { ClockView, DrillAction, InjectStatus, Rating } from './types';
+import type { ClockView, DrillAction, InjectStatus, ObjectiveScore, Rating } from './types';
 
 /** Where the running drill is saved (localStorage), after every action. */
 export const DRILL_KEY = 'flowdrill.drill.v1';
@@ -278,6 +278,16 @@ export const RATING_TEXT: Record<Rating, string> = {
 /** A rating with its meaning: `P — performed without challenges`, or `not rated yet`. */
 export function ratingText(r: Rating | null | undefined): string {
   return r ? `${r} — ${RATING_TEXT[r]}` : 'not rated yet';
+}
+
+/**
+ * An objective's rating in words, as the Markdown report writes it: the rating over its
+ * due checks; "not due" when none came due before the drill ended; "not rated" when nothing
+ * tested it. Checks not due are counted aside, in no rating.
+ */
+export function objectiveRatingText(o: Pick<ObjectiveScore, 'rating' | 'not_due'>): string {
+  if (o.rating) return o.not_due > 0 ? `${RATING_TEXT[o.rating]}; ${o.not_due} not due` : RATING_TEXT[o.rating];
+  return o.not_due > 0 ? 'not due (nothing came due before the drill ended)' : 'not rated (nothing tested it)';
 }
 
 /** The scenario's start (`starts_at`) as epoch ms, or NaN. */

@@ -14,6 +14,7 @@ import {
   parseMessage,
   parseSaved,
   ratingText,
+  objectiveRatingText,
   replayInto,
   sameLog,
   scenarioOrigin,
@@ -156,5 +157,9 @@ describe('words', () => {
     expect(slug('<>')).toBe('drill');
     expect(ratingText('P')).toBe('P — performed without challenges');
     expect(ratingText(null)).toBe('not rated yet');
+    // An objective whose checks had not come due when the drill ended is not failed.
+    expect(objectiveRatingText({ rating: null, not_due: 2 })).toBe('not due (nothing came due before the drill ended)');
+    expect(objectiveRatingText({ rating: null, not_due: 0 })).toBe('not rated (nothing tested it)');
+    expect(objectiveRatingText({ rating: 'S', not_due: 1 })).toBe('performed with some challenges; 1 not due');
   });
 });
