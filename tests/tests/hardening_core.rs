@@ -305,3 +305,350 @@ fn many_any_decisions_share_one_coverage_budget() {
         .count();
     assert!(too_complex <= 1, "{:?}", report.diagnostics);
 }
+
+/// A small valid workflow with the attribute `action` written as `attribute` (JSON) and
+/// an optional joint table `mix` (JSON list).
+fn weighted_json(attribute: &str, mix: &str) -> String {
+    format!(
+        r#"{{"flowdrill": 1, "id": "weights",
+  "attributes": {{"action": {attribute}}},
+  "nodes": [{{"id": "s", "kind": "start"}}, {{"id": "d", "kind": "decision"}},
+            {{"id": "a", "kind": "end", "outcome": "answered"}},
+            {{"id": "b", "kind": "end", "outcome": "ignored"}}],
+  "edges": [{{"from": "s", "to": "d"}},
+            {{"from": "d", "to": "a", "when": {{"action": "respond"}}}},
+            {{"from": "d", "to": "b", "when": {{"action": "ignore"}}}}],
+  "mix": {mix}}}"#
+    )
+}
+
+#[test]
+fn weights_whose_total_is_infinite_are_refused_at_the_path() {
+    // Map form: the value is named.
+    let text = weighted_json(r#"{"values": {"respond": 1e308, "ignore": 1e308}}"#, "[]");
+    let e = Workflow::from_json(&text).expect_err("an infinite total is refused");
+    assert_eq!(e.path, "attributes.action.values", "{e}");
+    assert!(
+        e.message.starts_with(
+            "\"ignore\": weight 1e+308 makes the total infinite; weights are relative"
+        ),
+        "{e}"
+    );
+    // List form: the position is named.
+    let text = weighted_json(
+        r#"{"values": ["respond", "ignore"], "weights": [1e308, 1e308]}"#,
+        "[]",
+    );
+    let e = Workflow::from_json(&text).expect_err("an infinite total is refused");
+    assert_eq!(e.path, "attributes.action.weights", "{e}");
+    assert!(
+        e.message
+            .starts_with("weights[1]: weight 1e+308 makes the total infinite"),
+        "{e}"
+    );
+    // Negative weights say what a weight must be.
+    let text = weighted_json(r#"{"values": {"respond": -1, "ignore": 2}}"#, "[]");
+    let e = Workflow::from_json(&text).expect_err("a negative weight is refused");
+    assert!(
+        e.message
+            .contains("a weight must be a finite number >= 0; got -1"),
+        "{e}"
+    );
+    // One huge weight alone is a legitimate (if odd) relative frequency.
+    let text = weighted_json(r#"{"values": {"respond": 1e308, "ignore": 60}}"#, "[]");
+    assert!(
+        errors(&check(&text)).is_empty(),
+        "{:?}",
+        errors(&check(&text))
+    );
+    // The joint table: an infinite total is an error of `check`.
+    let mix = r#"[{"case": {"action": "respond"}, "weight": 1e308},
+                  {"case": {"action": "ignore"}, "weight": 1e308}]"#;
+    let text = weighted_json(r#"["respond", "ignore"]"#, mix);
+    let report = check(&text);
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == "mix-weight"
+            && d.message
+                .starts_with("mix[1]: weight 1e+308 makes the total infinite")),
+        "{:?}",
+        report.diagnostics
+    );
+}
+
+// ---- 6. SLA feasibility on routes that cannot be timed ------------------------------------
+
+/// An office-hours workflow: a quick task `first` (10 minutes), then `long` of the given
+/// effort, both on the office calendar; one SLA `reply` from the start to `stop`.
+fn untimeable_json(effort: &str, target: &str, stop: &str) -> String {
+    format!(
+        r#"{{"flowdrill": 1, "id": "far",
+  "calendars": {{"office": {{"timezone": "Europe/London", "hours": {{"mon-fri": [["09:00", "17:00"]]}}}}}},
+  "roles": {{"agent": {{"staff": 1, "calendar": "office"}}}},
+  "nodes": [
+    {{"id": "s", "kind": "start"}},
+    {{"id": "first", "kind": "task", "role": "agent", "effort": "10m"}},
+    {{"id": "long", "kind": "task", "role": "agent", "effort": "{effort}"}},
+    {{"id": "e", "kind": "end", "outcome": "done"}}
+  ],
+  "edges": [{{"from": "s", "to": "first"}}, {{"from": "first", "to": "long"}}, {{"from": "long", "to": "e"}}],
+  "slas": [{{"id": "reply", "stop": {{"leave": "{stop}"}}, "target": "{target}", "calendar": "office"}}]
+}}"#
+    )
+}
+
+#[test]
+fn an_sla_over_work_beyond_the_horizon_is_infeasible() {
+    // 30,000 days of office-hours work ends about 400 years ahead: the route cannot be
+    // timed, and no case can meet the rule (it used to pass as "the clock never starts").
+    for effort in ["30000d", "36600d"] {
+        let (msg, d) = one_error(&check(&untimeable_json(effort, "36000d", "long")));
+        assert_eq!(d.code, "sla-infeasible", "{msg}");
+        assert!(
+            msg.contains("\"reply\"")
+                && msg.contains("route 1")
+                && msg.contains("\"long\"")
+                && msg.contains("100-year horizon"),
+            "{effort}: {msg}"
+        );
+        assert_eq!(d.location.path.as_deref(), Some("slas[0]"));
+    }
+    // 1,000 days stays a plain measurement.
+    let (msg, _) = one_error(&check(&untimeable_json("1000d", "900d", "long")));
+    assert!(
+        msg.contains("cannot be met") && msg.contains("at least 1000d"),
+        "{msg}"
+    );
+    // A clock that stops before the untimeable task is measured as usual: met here …
+    let report = check(&untimeable_json("30000d", "1h", "first"));
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code.starts_with("sla-")),
+        "{:?}",
+        report.diagnostics
+    );
+    // … and infeasible for its own reason here (10 minutes of work, a 1-minute target).
+    let (msg, _) = one_error(&check(&untimeable_json("30000d", "1m", "first")));
+    assert!(
+        msg.contains("at least 10m") && !msg.contains("horizon"),
+        "{msg}"
+    );
+}
+
+/// A small valid workflow with a role, a calendar and nodes, with `role`, `calendar` and
+/// the task node written as given (JSON).
+fn strict_json(role: &str, calendar: &str, task: &str) -> String {
+    format!(
+        r#"{{"flowdrill": 1, "id": "strict",
+  "calendars": {{"office": {calendar}}},
+  "roles": {{"agent": {role}}},
+  "nodes": [{{"id": "s", "kind": "start"}}, {task}, {{"id": "e", "kind": "end", "outcome": "done"}}],
+  "edges": [{{"from": "s", "to": "t"}}, {{"from": "t", "to": "e"}}]}}"#
+    )
+}
+
+#[test]
+fn roles_calendars_and_nodes_are_objects_only() {
+    let role = r#"{"staff": 2, "calendar": "office"}"#;
+    let calendar = r#"{"timezone": "Europe/London"}"#;
+    let task = r#"{"id": "t", "kind": "task", "role": "agent", "effort": "5m"}"#;
+    assert!(Workflow::from_json(&strict_json(role, calendar, task)).is_ok());
+    let cases = [
+        (
+            strict_json(r#"["Agent", 2]"#, calendar, task),
+            "roles.agent",
+            "expected an object {name, staff, calendar, escalates_to}",
+        ),
+        (
+            strict_json(role, r#"[null, "Europe/London"]"#, task),
+            "calendars.office",
+            "expected an object {name, timezone, hours, holidays}",
+        ),
+        (
+            strict_json(role, calendar, r#"["t", "task"]"#),
+            "nodes[1]",
+            "expected an object {id, kind,",
+        ),
+    ];
+    for (text, path, expected) in cases {
+        let e = Workflow::from_json(&text).expect_err("a positional array is refused");
+        assert_eq!(e.path, path, "{e}");
+        assert!(e.message.contains(expected), "{e}");
+        assert!(e.message.starts_with("a list is not accepted here"), "{e}");
+        assert!(!e.message.contains("Raw"), "{e}");
+    }
+    // A calendar file is an object too.
+    let e = flowdrill_core::model::workflow::parse_calendar(r#"["Europe/London"]"#)
+        .expect_err("a positional calendar file is refused");
+    assert!(
+        e.message.contains("expected an object {name, timezone"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_kind_that_is_not_text_lists_the_kinds() {
+    let text = strict_json(
+        r#"{"staff": 1}"#,
+        r#"{"timezone": "UTC"}"#,
+        r#"{"id": "t", "kind": 7, "role": "agent"}"#,
+    );
+    let e = Workflow::from_json(&text).expect_err("kind 7 is refused");
+    assert_eq!(e.path, "nodes[1].kind", "{e}");
+    assert!(
+        e.message
+            .contains("expected one of start, task, decision, fork, join, wait, notify, end"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_empty_file_says_it_is_empty() {
+    for text in ["", "  \n\t\n"] {
+        let e = Workflow::from_json(text).expect_err("an empty file is refused");
+        assert_eq!(
+            e.message, "the file is empty; expected a JSON object",
+            "{e}"
+        );
+        assert_eq!(e.line, 0, "{e}");
+        let e = flowdrill_core::model::workflow::parse_calendar(text).expect_err("empty");
+        assert!(e.message.starts_with("the file is empty"), "{e}");
+    }
+}
+
+#[test]
+fn elapsed_beyond_the_horizon_is_an_error_like_deadline() {
+    use flowdrill_core::Calendar;
+    use flowdrill_core::time::business::{CalendarError, MAX_DAYS, parse_instant};
+    let office: Calendar = serde_json::from_str(
+        r#"{"timezone": "Europe/London", "hours": {"mon-fri": [["09:00", "17:00"]]}}"#,
+    )
+    .expect("calendar");
+    let always: Calendar = serde_json::from_str(r#"{"timezone": "UTC"}"#).expect("calendar");
+    let from = parse_instant("2026-01-05T00:00:00Z").expect("instant");
+    let edge = from + chrono::Days::new(u64::from(MAX_DAYS));
+    for cal in [&office, &always] {
+        // Up to the horizon the count is exact, the same as the infallible one …
+        let near = cal.try_elapsed(from, edge).expect("within the horizon");
+        assert_eq!(near, cal.elapsed(from, edge));
+        // … and a deadline for that much open time lands on the end of the span.
+        let due = cal.deadline(from, near).expect("deadline");
+        assert_eq!(cal.elapsed(from, due), near);
+        // One second further (or a thousand years) is refused, naming the horizon.
+        for to in [
+            edge + chrono::TimeDelta::seconds(1),
+            parse_instant("3026-01-01T00:00:00Z").expect("instant"),
+        ] {
+            let e = cal.try_elapsed(from, to).unwrap_err();
+            assert!(matches!(e, CalendarError::SpanTooLong { .. }), "{e:?}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains("36600-day horizon") && msg.contains("2026-01-05T00:00:00Z"),
+                "{msg}"
+            );
+        }
+        // A reversed span is zero, as before.
+        assert_eq!(
+            cal.try_elapsed(edge, from),
+            Ok(flowdrill_core::Duration::ZERO)
+        );
+    }
+    // Office hours over the full span: 8 hours on each of the weekdays.
+    let weekdays = (0..MAX_DAYS)
+        .filter(|i| {
+            use chrono::Datelike;
+            (from.date_naive() + chrono::Days::new(u64::from(*i)))
+                .weekday()
+                .num_days_from_monday()
+                < 5
+        })
+        .count() as u64;
+    let open = office.try_elapsed(from, edge).expect("within the horizon");
+    // London's 09:00–17:00 is 8 hours whatever the offset.
+    assert_eq!(open.as_secs(), weekdays * 8 * 3600);
+}
+
+/// An office calendar closed for `years` × 365 days from 1 January 2026 (written in
+/// reverse order when `reversed`), one task of an hour on it, and `rules` SLA rules on the
+/// office clock (target 4h) plus one on a 24/7 clock (target 30d).
+fn holidays_json(years: u64, rules: usize, reversed: bool) -> String {
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    let mut days: Vec<String> = (0..years * 365)
+        .map(|i| format!("\"{}\"", first + chrono::Days::new(i)))
+        .collect();
+    if reversed {
+        days.reverse();
+    }
+    let mut slas: Vec<String> = (0..rules)
+        .map(|i| {
+            format!(
+                r#"{{"id": "office-{i}", "stop": {{"leave": "work"}}, "target": "4h", "calendar": "office"}}"#
+            )
+        })
+        .collect();
+    slas.push(r#"{"id": "wall", "stop": {"leave": "work"}, "target": "30d"}"#.to_string());
+    format!(
+        r#"{{"flowdrill": 1, "id": "holidays",
+  "calendars": {{"office": {{"timezone": "Europe/London", "hours": {{"mon-fri": [["09:00", "17:00"]]}},
+    "holidays": [{}]}}}},
+  "roles": {{"agent": {{"staff": 1, "calendar": "office"}}}},
+  "nodes": [
+    {{"id": "s", "kind": "start"}},
+    {{"id": "work", "kind": "task", "role": "agent", "effort": "1h"}},
+    {{"id": "e", "kind": "end", "outcome": "done"}}
+  ],
+  "edges": [{{"from": "s", "to": "work"}}, {{"from": "work", "to": "e"}}],
+  "slas": [{}]
+}}"#,
+        days.join(", "),
+        slas.join(", ")
+    )
+}
+
+#[test]
+fn ten_years_of_holidays_check_with_the_right_answer() {
+    for reversed in [false, true] {
+        let report = check(&holidays_json(10, 4, reversed));
+        // The office clock is closed on holidays too: an hour of work is within 4h …
+        let sla: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("sla-"))
+            .collect();
+        // … while on the wall clock the case waits out ten years of holidays.
+        assert_eq!(sla.len(), 1, "{:?}", report.diagnostics);
+        assert_eq!(sla[0].code, "sla-infeasible");
+        assert!(
+            sla[0].message.contains("\"wall\"") && sla[0].message.contains("at least 36"),
+            "{}",
+            sla[0].message
+        );
+    }
+    // The holidays' order does not change any answer (lookups use a sorted copy), nor
+    // how the calendar is written back.
+    use flowdrill_core::Calendar;
+    use flowdrill_core::time::business::parse_instant;
+    let sorted: Calendar = serde_json::from_str(
+        r#"{"timezone": "UTC", "hours": {"mon-fri": [["09:00", "17:00"]]},
+            "holidays": ["2026-11-23", "2026-11-24", "2026-12-25"]}"#,
+    )
+    .expect("calendar");
+    let mut shuffled = sorted.clone();
+    shuffled.holidays = vec![sorted.holidays[2], sorted.holidays[0], sorted.holidays[1]];
+    let start = parse_instant("2026-11-20T16:00:00Z").expect("instant");
+    let due = sorted
+        .deadline(start, flowdrill_core::Duration::from_hours(2))
+        .expect("deadline");
+    assert_eq!(due, parse_instant("2026-11-25T10:00:00Z").expect("instant"));
+    assert_eq!(
+        shuffled.deadline(start, flowdrill_core::Duration::from_hours(2)),
+        Ok(due)
+    );
+    assert!(shuffled.holiday_set().contains(sorted.holidays[0]));
+    let json = serde_json::to_string(&shuffled).expect("serialize");
+    assert!(
+        json.contains(r#"["2026-12-25","2026-11-23","2026-11-24"]"#),
+        "{json}"
+    );
+}

@@ -12,10 +12,7 @@ use crate::error::CliError;
 use crate::{Output, load};
 
 fn read(path: &Path) -> Result<String, CliError> {
-    fs::read_to_string(path).map_err(|source| CliError::Read {
-        file: path.display().to_string(),
-        source,
-    })
+    crate::read_input(path)
 }
 
 /// Reads a drill scenario and the workflow it names (relative to the scenario file).

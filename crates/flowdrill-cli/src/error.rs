@@ -20,6 +20,15 @@ pub enum CliError {
         /// What went wrong.
         source: io::Error,
     },
+    /// A file is larger than [`crate::MAX_INPUT_BYTES`].
+    TooLarge {
+        /// The file as named on the command line.
+        file: String,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The file's size, when it has one (a regular file); a device or pipe has none.
+        size: Option<u64>,
+    },
     /// A file is not a readable workflow (or calendar).
     Parse {
         /// The file as named on the command line.
@@ -108,6 +117,19 @@ impl fmt::Display for CliError {
             CliError::Read { file, source } => {
                 write!(f, "cannot read {file}: {}", io_reason(source))
             }
+            CliError::TooLarge { file, limit, size } => {
+                let mib = limit / (1024 * 1024);
+                match size {
+                    Some(n) => write!(
+                        f,
+                        "cannot read {file}: it is {n} bytes, over the limit of {mib} MiB ({limit} bytes) for an input file"
+                    ),
+                    None => write!(
+                        f,
+                        "cannot read {file}: it is more than {mib} MiB ({limit} bytes), the limit for an input file (and not a regular file)"
+                    ),
+                }
+            }
             CliError::Parse { file, source } => write!(f, "{file}: {source}"),
             CliError::Route { file, source } => write!(f, "{file}: {source}"),
             CliError::Arg { flag, message } => write!(f, "{flag}: {message}"),
@@ -124,6 +146,15 @@ impl fmt::Display for CliError {
             CliError::Options(e) => write!(f, "--{e}"),
             CliError::Calendar { file, source } => write!(f, "{file}: {source}"),
             CliError::Timeline { file, source } => write!(f, "{file}: {source}"),
+            // The core's advice ("raise the limit") names no option of the command line,
+            // where the limits are fixed: the advice here is the option that exists.
+            CliError::Sim {
+                file,
+                source: SimError::Limit { what, limit, at },
+            } => write!(
+                f,
+                "{file}: stopped at {at}: more than {limit} {what}, the most one simulated run may have (a runaway model?); a shorter --horizon simulates less"
+            ),
             CliError::Sim { file, source } => write!(f, "{file}: {source}"),
             // The file named is the scenario, so the error's own "scenario: " is dropped.
             CliError::Scenario { file, source } => write!(f, "{file}: {}", source.0),
@@ -180,6 +211,7 @@ impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CliError::Read { source, .. } => Some(source),
+            CliError::TooLarge { .. } => None,
             CliError::Parse { source, .. } => Some(source),
             CliError::Route { source, .. } => Some(source),
             CliError::Arg { .. } => None,
@@ -229,6 +261,25 @@ mod tests {
     fn io_reason_keeps_custom_messages() {
         let e = io::Error::other("stream did not contain valid UTF-8");
         assert_eq!(io_reason(&e), "stream did not contain valid UTF-8");
+    }
+
+    #[test]
+    fn the_simulation_limit_names_an_option_that_exists() {
+        let e = CliError::Sim {
+            file: "w.json".into(),
+            source: SimError::Limit {
+                what: "events",
+                limit: 200_000_000,
+                at: "day 12".into(),
+            },
+        };
+        let text = e.to_string();
+        assert!(!text.contains("raise the limit"), "{text}");
+        assert!(
+            text.starts_with("w.json: stopped at day 12: more than 200000000 events"),
+            "{text}"
+        );
+        assert!(text.contains("--horizon"), "{text}");
     }
 
     #[test]

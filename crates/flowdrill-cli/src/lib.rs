@@ -47,7 +47,7 @@ pub mod serve;
 pub mod simulation;
 
 use std::fs;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use flowdrill_core::analysis::route::{parse_assignment, route_from};
@@ -62,7 +62,6 @@ use flowdrill_core::{Calendar, Diagnostic, Duration, Location, Report, Workflow,
 
 pub use cli::{Cli, Command};
 pub use error::CliError;
-use error::io_reason;
 use render::{DeadlineReport, ElapsedReport, FileReport};
 
 /// What a command printed and how it ended.
@@ -91,17 +90,52 @@ pub fn run(cli: &Cli) -> Result<Output, CliError> {
     }
 }
 
+/// The largest input file any command reads, in bytes (16 MiB): a workflow, a calendar, a
+/// simulation or drill scenario (and the workflow it names), a drill's recorded actions.
+/// A larger file — or a device such as `/dev/zero` that never ends — is refused with
+/// [`CliError::TooLarge`] after reading at most one byte more than this.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a UTF-8 text file of at most [`MAX_INPUT_BYTES`], naming the file in any error.
+pub fn read_input(path: &Path) -> Result<String, CliError> {
+    read_input_limited(path, MAX_INPUT_BYTES)
+}
+
+/// [`read_input`] with the limit given.
+fn read_input_limited(path: &Path, limit: u64) -> Result<String, CliError> {
+    let file = path.display().to_string();
+    let read_error = |source| CliError::Read {
+        file: file.clone(),
+        source,
+    };
+    let f = fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    f.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        // A regular file has a size; a device or pipe only "more than the limit".
+        let size = fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file() && m.len() > limit)
+            .map(|m| m.len());
+        return Err(CliError::TooLarge { file, limit, size });
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        read_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
+}
+
 /// Reads and checks one file; a file that cannot be read is an error for that file.
 pub fn check_file(path: &Path) -> FileReport {
     let file = path.display().to_string();
-    let report = match fs::read_to_string(path) {
+    let report = match read_input(path) {
         Ok(text) => flowdrill_core::check(&text),
         Err(e) => Report {
-            diagnostics: vec![Diagnostic::error(
-                "io",
-                format!("cannot read {file}: {}", io_reason(&e)),
-                Location::default(),
-            )],
+            diagnostics: vec![Diagnostic::error("io", e.to_string(), Location::default())],
         },
     };
     FileReport::new(file, report)
@@ -139,10 +173,7 @@ pub fn load_checked(
     force: bool,
 ) -> Result<(Workflow, Option<Vec<Diagnostic>>), CliError> {
     let file = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|source| CliError::Read {
-        file: file.clone(),
-        source,
-    })?;
+    let text = read_input(path)?;
     let w = Workflow::from_json(&text).map_err(|source| CliError::Parse {
         file: file.clone(),
         source,
@@ -249,10 +280,7 @@ fn route(args: &cli::RouteArgs) -> Result<Output, CliError> {
 /// Reads a calendar file (one calendar object), naming the file in any error.
 pub fn load_calendar(path: &Path) -> Result<Calendar, CliError> {
     let file = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|source| CliError::Read {
-        file: file.clone(),
-        source,
-    })?;
+    let text = read_input(path)?;
     parse_calendar(&text).map_err(|source| CliError::Parse { file, source })
 }
 
@@ -269,7 +297,10 @@ fn duration_arg(flag: &'static str, text: &str) -> Result<Duration, CliError> {
 
 fn deadline(args: &cli::DeadlineArgs) -> Result<Output, CliError> {
     let start = parse_instant(&args.start).map_err(arg_error("--start"))?;
-    let within = duration_arg("--within", &args.within)?;
+    // Bounded at parse: no deadline search is asked to reach past the longest duration a
+    // file may hold (Duration::MAX, 36600d).
+    let within =
+        Duration::parse_bounded(&args.within).map_err(|e| arg_error("--within")(e.to_string()))?;
     let cal = load_calendar(&args.calendar)?;
     let file = args.calendar.display().to_string();
     let due = cal
@@ -295,11 +326,17 @@ fn elapsed(args: &cli::ElapsedArgs) -> Result<Output, CliError> {
     let from = parse_instant(&args.from).map_err(arg_error("--from"))?;
     let to = parse_instant(&args.to).map_err(arg_error("--to"))?;
     let cal = load_calendar(&args.calendar)?;
-    let open = cal.elapsed(from, to);
+    let file = args.calendar.display().to_string();
+    let open = cal
+        .try_elapsed(from, to)
+        .map_err(|source| CliError::Calendar {
+            file: file.clone(),
+            source,
+        })?;
     let report = ElapsedReport {
         elapsed: open,
         seconds: open.as_secs(),
-        calendar: args.calendar.display().to_string(),
+        calendar: file,
         from: cal.to_local_rfc3339(from),
         to: cal.to_local_rfc3339(to),
     };
@@ -313,10 +350,7 @@ fn elapsed(args: &cli::ElapsedArgs) -> Result<Output, CliError> {
 /// Reads a scenario file, naming the file in any error.
 pub fn load_scenario(path: &Path) -> Result<Scenario, CliError> {
     let file = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|source| CliError::Read {
-        file: file.clone(),
-        source,
-    })?;
+    let text = read_input(path)?;
     Scenario::from_json(&text).map_err(|source| CliError::Parse { file, source })
 }
 

@@ -475,3 +475,119 @@ fn compare_is_bounded_too() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stderr(&o).contains("time-series points"), "{}", stderr(&o));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_scenario_naming_dev_zero_as_its_workflow_is_refused_at_the_size_limit() {
+    let s = Scratch::new("dev-zero");
+    s.file(
+        "drill.json",
+        r#"{"flowdrill-drill": 1, "id": "z", "workflow": "/dev/zero",
+            "starts_at": "2026-11-20T09:00:00Z"}"#,
+    );
+    let o = s.run(&["drill", "check", "drill.json"]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let limit = flowdrill_cli::MAX_INPUT_BYTES;
+    assert_eq!(limit, 16 * 1024 * 1024);
+    assert!(
+        stderr(&o).contains(&format!(
+            "cannot read /dev/zero: it is more than 16 MiB ({limit} bytes), the limit for an input file"
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn every_command_refuses_an_input_file_over_the_size_limit() {
+    let s = Scratch::new("size-limit");
+    let size = flowdrill_cli::MAX_INPUT_BYTES + 1;
+    let big = " ".repeat(usize::try_from(size).expect("17 MiB fits in memory"));
+    s.file("big.json", &big);
+    s.file("w.json", &workflow("reply", "Reply", "agent"));
+    s.file(
+        "d.json",
+        r#"{"flowdrill-drill": 1, "id": "d", "workflow": "w.json",
+            "starts_at": "2026-11-20T09:00:00Z"}"#,
+    );
+    let expected = format!("cannot read big.json: it is {size} bytes, over the limit of 16 MiB");
+    let runs: [&[&str]; 6] = [
+        &["check", "big.json"],
+        &["routes", "big.json"],
+        &["simulate", "w.json", "--scenario", "big.json"],
+        &[
+            "deadline",
+            "--calendar",
+            "big.json",
+            "--start",
+            "2026-11-20T09:00:00Z",
+            "--within",
+            "1h",
+        ],
+        &["drill", "check", "big.json"],
+        &["drill", "report", "d.json", "big.json"],
+    ];
+    for args in runs {
+        let o = s.run(args);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(text.contains(&expected), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn deadline_within_over_the_longest_duration_is_refused_at_parse() {
+    let s = Scratch::new("within-bound");
+    s.file("cal.json", r#"{"timezone": "Europe/London"}"#);
+    for within in ["36601d", "9223372036854776s"] {
+        let o = s.run(&[
+            "deadline",
+            "--calendar",
+            "cal.json",
+            "--start",
+            "2026-11-20T09:00:00Z",
+            "--within",
+            within,
+        ]);
+        assert_no_panic(&o);
+        assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "--within: \"{within}\" is too large: the longest duration is 36600d"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = s.run(&[
+        "deadline",
+        "--calendar",
+        "cal.json",
+        "--start",
+        "2026-11-20T09:00:00Z",
+        "--within",
+        "36600d",
+    ]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn elapsed_beyond_the_horizon_is_refused_like_deadline() {
+    let s = Scratch::new("elapsed-horizon");
+    s.file("c.json", r#"{"timezone": "UTC"}"#);
+    let o = s.run(&[
+        "elapsed",
+        "--calendar",
+        "c.json",
+        "--from",
+        "2026-01-01T00:00:00Z",
+        "--to",
+        "2226-01-01T00:00:00Z",
+    ]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("36600-day horizon"), "{}", stderr(&o));
+}

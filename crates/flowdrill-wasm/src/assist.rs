@@ -90,5 +90,7 @@ pub fn elapsed(calendar_json: &str, from: &str, to: &str) -> Result<String, JsVa
     let cal = calendar(calendar_json)?;
     let a = parse_instant(from).map_err(|m| error("calendar", &m))?;
     let b = parse_instant(to).map_err(|m| error("calendar", &m))?;
-    Ok(cal.elapsed(a, b).to_string())
+    cal.try_elapsed(a, b)
+        .map(|d| d.to_string())
+        .map_err(|e| error("calendar", &e.to_string()))
 }

@@ -7,7 +7,10 @@
 //! each role's open hours and without queueing. The rule's clock then runs along it:
 //!
 //! - `sla-infeasible` (error): even the fastest work breaches the target for every arrival
-//!   — e.g. a one-hour SLA on a route with ninety minutes of work;
+//!   — e.g. a one-hour SLA on a route with ninety minutes of work — or cannot be timed: a
+//!   task on the route cannot finish its work within the 100-year horizon of the calendar
+//!   search while the rule's clock has not stopped (a clock that stops before that task is
+//!   measured as usual);
 //! - `sla-at-risk` (warning): typical work breaches it for every arrival;
 //! - `sla-breach-window` (warning): typical work breaches it for arrivals in part of the
 //!   week — e.g. a 24/7 SLA served by a 9–5 team, for posts arriving Friday night.
@@ -22,18 +25,19 @@ use crate::model::duration::Duration;
 use crate::model::workflow::Workflow;
 use crate::time::business::resolve;
 use crate::time::clock::ClockState;
-use crate::time::timeline::{Pace, rule_time, run_route};
+use crate::time::timeline::{DeadlineCache, Pace, rule_time, run_route_partial};
 
 /// Monday of the reference week: the first from 5 January 2026 with no holiday in any of
 /// the workflow's calendars.
 fn reference_monday(w: &Workflow) -> NaiveDate {
     let first = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let holidays: Vec<_> = w.calendars.values().map(|c| c.holiday_set()).collect();
     (0..52u64)
         .filter_map(|k| first.checked_add_days(chrono::Days::new(7 * k)))
         .find(|mon| {
             (0..7u64).all(|i| {
                 mon.checked_add_days(chrono::Days::new(i))
-                    .is_some_and(|d| w.calendars.values().all(|c| !c.is_holiday(d)))
+                    .is_some_and(|d| holidays.iter().all(|h| !h.contains(d)))
             })
         })
         .unwrap_or(first)
@@ -43,40 +47,73 @@ fn reference_monday(w: &Workflow) -> NaiveDate {
 struct Outcome {
     met: bool,
     used: Duration,
+    /// The clock had not stopped when the route reached a task whose work cannot be
+    /// finished within the calendar's horizon (about 100 years): `met` is false and `used`
+    /// unknown (zero).
+    untimed: bool,
 }
 
+/// Why a route could not be timed to its end: (task id, why).
+type Untimed = Option<(String, String)>;
+
 /// Runs a route once for an arrival and measures every given rule on it (`None` for a rule
-/// whose clock does not start on the route).
+/// whose clock does not start on the route), with the task that could not be timed, if any.
+///
+/// A rule whose clock stopped before that task is measured as usual; one whose clock is
+/// still running, paused or not yet started there is counted as not met (`untimed`).
 fn measure(
     w: &Workflow,
     c: &Compiled,
+    cache: &DeadlineCache,
     row: &RouteRow,
     rules: &[usize],
     arrival: DateTime<Utc>,
     pace: Pace,
-) -> Vec<Option<Outcome>> {
+) -> (Vec<Option<Outcome>>, Untimed) {
     let ids: Vec<u16> = rules.iter().map(|r| *r as u16).collect();
-    let Ok(timed) = run_route(w, c, &row.route, &ids, arrival, pace) else {
-        return vec![None; rules.len()];
+    let Ok((timed, untimed)) = run_route_partial(w, c, &row.route, &ids, arrival, pace, cache)
+    else {
+        return (vec![None; rules.len()], None);
     };
     let end = (timed.end - arrival).num_milliseconds();
-    timed
+    let outcomes = timed
         .clocks
         .iter()
         .map(|(r, run)| {
             let rule = w.slas.get(usize::from(*r))?;
-            match run.state() {
+            let state = run.state();
+            if untimed.is_some() && !state.is_stopped() {
+                return Some(Outcome {
+                    met: false,
+                    used: Duration::ZERO,
+                    untimed: true,
+                });
+            }
+            match state {
                 ClockState::NotStarted | ClockState::Cancelled => None,
                 state => {
                     let used = run.used_at(end, rule_time(w, rule, arrival).as_ref());
                     Some(Outcome {
                         met: state == ClockState::Met,
                         used: Duration::from_secs(u64::try_from(used / 1000).unwrap_or(0)),
+                        untimed: false,
                     })
                 }
             }
         })
-        .collect()
+        .collect();
+    (outcomes, untimed.map(|(node, e)| (node, e.to_string())))
+}
+
+/// The sentence for a route that cannot be timed past a task.
+fn untimed_text(untimed: &Untimed) -> String {
+    match untimed {
+        Some((node, why)) => format!(
+            "the work of task \"{node}\" cannot be finished within the 100-year horizon ({why}), \
+             so the rule's clock does not stop on this route within it"
+        ),
+        None => "the route's work cannot be finished within the 100-year horizon".to_string(),
+    }
 }
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -133,6 +170,7 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
         return out;
     };
     let space = Space::new(&w.attributes);
+    let cache = DeadlineCache::default();
     // Arrivals on the hour through the reference week, in the workflow's first calendar's
     // zone (UTC without calendars); breach windows are reported in that zone.
     let tz = w.display_zone();
@@ -163,9 +201,16 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
         if rules.is_empty() {
             continue;
         }
+        let mut untimed_typical: Untimed = None;
         let typical: Vec<Vec<Option<Outcome>>> = arrivals
             .iter()
-            .map(|a| measure(w, &compiled, row, &rules, *a, Pace::Typical))
+            .map(|a| {
+                let (o, u) = measure(w, &compiled, &cache, row, &rules, *a, Pace::Typical);
+                if untimed_typical.is_none() {
+                    untimed_typical = u;
+                }
+                o
+            })
             .collect();
         for (k, &ri) in rules.iter().enumerate() {
             let rule = &w.slas[ri];
@@ -186,25 +231,38 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
             // typical one breaches for every arrival; stop at the first arrival it meets.
             if typ.iter().flatten().all(|o| !o.met) {
                 let mut best: Option<Duration> = None;
+                let mut untimed: Untimed = None;
                 let mut feasible = false;
                 for a in &arrivals {
-                    if let Some(o) = measure(w, &compiled, row, &[ri], *a, Pace::Fastest)
-                        .first()
-                        .copied()
-                        .flatten()
-                    {
+                    let (o, u) = measure(w, &compiled, &cache, row, &[ri], *a, Pace::Fastest);
+                    if let Some(o) = o.first().copied().flatten() {
                         if o.met {
                             feasible = true;
                             break;
                         }
-                        best = Some(best.map_or(o.used, |b| b.min(o.used)));
+                        if o.untimed {
+                            if untimed.is_none() {
+                                untimed = u;
+                            }
+                        } else {
+                            best = Some(best.map_or(o.used, |b| b.min(o.used)));
+                        }
                     }
                 }
                 if !feasible {
-                    let best = best.unwrap_or_default();
-                    let msg = format!(
-                        "{what} cannot be met: even the fastest work takes at least {best} on the clock"
-                    );
+                    let msg = match best {
+                        Some(best) => format!(
+                            "{what} cannot be met: even the fastest work takes at least {best} on the clock"
+                        ),
+                        None if untimed.is_some() => format!(
+                            "{what} cannot be met: even with the fastest work, {}",
+                            untimed_text(&untimed)
+                        ),
+                        None => format!(
+                            "{what} cannot be met: even the fastest work takes at least {} on the clock",
+                            Duration::ZERO
+                        ),
+                    };
                     found.push((ri, n, Diagnostic::error("sla-infeasible", msg, loc)));
                     continue;
                 }
@@ -215,8 +273,19 @@ pub fn sla_feasibility(w: &Workflow) -> Vec<Diagnostic> {
             if breaches == 0 {
                 continue;
             }
-            let d = if breaches == started {
-                let mut used: Vec<Duration> = typ.iter().flatten().map(|o| o.used).collect();
+            let d = if breaches == started && typ.iter().flatten().all(|o| o.untimed) {
+                let msg = format!(
+                    "{what} is breached by a typical case arriving at any time: with typical work, {}",
+                    untimed_text(&untimed_typical)
+                );
+                Diagnostic::warning("sla-at-risk", msg, loc)
+            } else if breaches == started {
+                let mut used: Vec<Duration> = typ
+                    .iter()
+                    .flatten()
+                    .filter(|o| !o.untimed)
+                    .map(|o| o.used)
+                    .collect();
                 crate::util::sort::sort(&mut used);
                 let median = used.get(used.len() / 2).copied().unwrap_or_default();
                 let msg = format!(

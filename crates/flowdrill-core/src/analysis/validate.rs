@@ -1251,6 +1251,7 @@ impl<'w> Validator<'w> {
         let Some(first) = w.mix.first() else { return };
         let names: Vec<&String> = first.case.keys().collect();
         let mut total = 0.0;
+        let mut overflowed = false;
         for (i, row) in w.mix.iter().enumerate() {
             let loc = Location::path(format!("mix[{i}]"));
             let here: Vec<&String> = row.case.keys().collect();
@@ -1289,6 +1290,14 @@ impl<'w> Validator<'w> {
                 self.push(Diagnostic::error("mix-weight", msg, loc));
             } else {
                 total += row.weight;
+                if !total.is_finite() && !overflowed {
+                    overflowed = true;
+                    let msg = format!(
+                        "mix[{i}]: weight {} makes the total infinite; weights are relative numbers, e.g. 60 and 25",
+                        crate::model::value::Num(row.weight)
+                    );
+                    self.push(Diagnostic::error("mix-weight", msg, loc));
+                }
             }
         }
         if total <= 0.0 {

@@ -13,7 +13,7 @@ use crate::model::arrivals::Arrivals;
 use crate::model::duration::Duration;
 use crate::model::effort::Effort;
 use crate::model::guard::Guard;
-use crate::model::keyed::{Ids, Keyed};
+use crate::model::keyed::{Ids, Keyed, ObjectShape, object_only};
 use crate::model::value::Value;
 use crate::time::calendar::{Calendar, TimeOfDay, WeeklyPoint};
 use crate::time::sla::SlaRule;
@@ -46,11 +46,19 @@ pub struct Document {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// Business calendars by id.
-    #[serde(default, skip_serializing_if = "Keyed::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Keyed::is_empty",
+        deserialize_with = "crate::model::keyed::keyed_objects"
+    )]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub calendars: Keyed<Calendar>,
     /// Roles (queues of people) by id.
-    #[serde(default, skip_serializing_if = "Keyed::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Keyed::is_empty",
+        deserialize_with = "crate::model::keyed::keyed_objects"
+    )]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub roles: Keyed<Role>,
     /// Case attributes by id, with their finite domains.
@@ -92,6 +100,14 @@ pub struct MixRow {
     pub case: crate::model::value::Assignment,
     /// Its relative frequency.
     pub weight: f64,
+}
+
+impl ObjectShape for Role {
+    const EXPECTING: &'static str = "an object {name, staff, calendar, escalates_to}";
+}
+
+impl ObjectShape for Calendar {
+    const EXPECTING: &'static str = "an object {name, timezone, hours, holidays}";
 }
 
 fn one() -> u32 {
@@ -217,6 +233,7 @@ impl Attribute {
         question: Option<String>,
         values: Vec<Value>,
         weights: Option<Vec<f64>>,
+        from_map: bool,
     ) -> Result<Self, String> {
         if values.is_empty() {
             return Err("an attribute needs at least one value".into());
@@ -247,12 +264,11 @@ impl Attribute {
                     values.len()
                 ));
             }
-            if let Some(i) = ws.iter().position(|w| !w.is_finite() || *w < 0.0) {
-                return Err(format!("weights[{i}]: a weight must be a number >= 0"));
-            }
-            if ws.iter().all(|w| *w == 0.0) {
-                return Err("weights: at least one weight must be above zero".into());
-            }
+            let label = |i: usize| match (from_map, values.get(i)) {
+                (true, Some(v)) => format!("\"{v}\""),
+                _ => format!("weights[{i}]"),
+            };
+            check_weights(ws).map_err(|e| e.message(label))?;
         }
         Ok(Attribute {
             label,
@@ -261,6 +277,65 @@ impl Attribute {
             weights,
         })
     }
+}
+
+/// Why a list of relative weights (an attribute's, or a joint table's) is unusable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WeightError {
+    /// The weight at this position is negative, infinite or not a number.
+    NotANumber {
+        /// Its position.
+        index: usize,
+        /// The weight.
+        weight: f64,
+    },
+    /// Adding the weight at this position makes the total infinite.
+    TotalInfinite {
+        /// Its position.
+        index: usize,
+        /// The weight.
+        weight: f64,
+    },
+    /// Every weight is zero.
+    AllZero,
+}
+
+impl WeightError {
+    /// The message, naming each weight by `label(position)` (e.g. `weights[1]` or `"respond"`).
+    pub fn message(&self, label: impl Fn(usize) -> String) -> String {
+        use crate::model::value::Num;
+        match *self {
+            WeightError::NotANumber { index, weight } => format!(
+                "{}: a weight must be a finite number >= 0; got {}",
+                label(index),
+                Num(weight)
+            ),
+            WeightError::TotalInfinite { index, weight } => format!(
+                "{}: weight {} makes the total infinite; weights are relative numbers, e.g. 60 and 25",
+                label(index),
+                Num(weight)
+            ),
+            WeightError::AllZero => "weights: at least one weight must be above zero".into(),
+        }
+    }
+}
+
+/// Checks relative weights: each finite and at least zero, a finite total above zero.
+pub fn check_weights(ws: &[f64]) -> Result<(), WeightError> {
+    let mut total = 0.0_f64;
+    for (index, &weight) in ws.iter().enumerate() {
+        if !weight.is_finite() || weight < 0.0 {
+            return Err(WeightError::NotANumber { index, weight });
+        }
+        total += weight;
+        if !total.is_finite() {
+            return Err(WeightError::TotalInfinite { index, weight });
+        }
+    }
+    if total <= 0.0 {
+        return Err(WeightError::AllZero);
+    }
+    Ok(())
 }
 
 impl<'de> Deserialize<'de> for Attribute {
@@ -274,7 +349,7 @@ impl<'de> Deserialize<'de> for Attribute {
             fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Attribute, A::Error> {
                 let vs: Vec<Value> =
                     Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-                Attribute::build(None, None, vs, None).map_err(de::Error::custom)
+                Attribute::build(None, None, vs, None, false).map_err(de::Error::custom)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Attribute, A::Error> {
                 let raw: RawAttribute =
@@ -285,7 +360,9 @@ impl<'de> Deserialize<'de> for Attribute {
                         "weights are given twice: in \"values\" and in \"weights\"; keep one",
                     ));
                 }
-                Attribute::build(raw.label, raw.question, values, raw.weights.or(map_weights))
+                let from_map = map_weights.is_some();
+                let weights = raw.weights.or(map_weights);
+                Attribute::build(raw.label, raw.question, values, weights, from_map)
                     .map_err(de::Error::custom)
             }
         }
@@ -495,8 +572,8 @@ impl NodeKind {
 }
 
 /// A step of the workflow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawNode", into = "RawNode")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "RawNode")]
 pub struct Node {
     /// Unique id, used by edges and SLA rules.
     pub id: String,
@@ -541,7 +618,7 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 enum KindTag {
     Start,
@@ -552,6 +629,48 @@ enum KindTag {
     Wait,
     Notify,
     End,
+}
+
+/// The kinds as written, in the order the format documents them.
+const KIND_NAMES: &[&str] = &[
+    "start", "task", "decision", "fork", "join", "wait", "notify", "end",
+];
+
+impl<'de> Deserialize<'de> for KindTag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KindTag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "one of {}", KIND_NAMES.join(", "))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KindTag, E> {
+                Ok(match v {
+                    "start" => KindTag::Start,
+                    "task" => KindTag::Task,
+                    "decision" => KindTag::Decision,
+                    "fork" => KindTag::Fork,
+                    "join" => KindTag::Join,
+                    "wait" => KindTag::Wait,
+                    "notify" => KindTag::Notify,
+                    "end" => KindTag::End,
+                    _ => return Err(E::unknown_variant(v, KIND_NAMES)),
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl ObjectShape for RawNode {
+    const EXPECTING: &'static str = "an object {id, kind, name, description, …}";
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: RawNode = object_only(d)?;
+        Node::try_from(raw).map_err(de::Error::custom)
+    }
 }
 
 #[derive(Serialize, Deserialize)]

@@ -65,7 +65,12 @@ impl ParseError {
         let raw_text = inner.to_string();
         // An unknown field is named by its own path; any other problem found on reading a
         // key (an unknown distribution or operator) belongs to the object holding it.
+        // A positional array where an object belongs (see `keyed::ObjectShape`) is
+        // refused before it is read, at its opening bracket: the path is the value's own.
+        let not_an_object =
+            raw_text.starts_with("invalid type: ") && raw_text.contains(", expected an object {");
         let path = match place.pending_key {
+            _ if not_an_object => json_path_at_value(text, inner.line(), inner.column()),
             Some(k) if raw_text.starts_with("unknown field") => {
                 if place.path == "." {
                     k
@@ -82,7 +87,14 @@ impl ParseError {
         let raw = inner.to_string();
         let suffix = format!(" at line {} column {}", inner.line(), inner.column());
         let raw = raw.strip_suffix(&suffix).unwrap_or(&raw);
-        let message = if kind == ParseErrorKind::Syntax {
+        let message = if not_an_object && raw.starts_with("invalid type: sequence") {
+            let expected = raw
+                .split_once(", expected ")
+                .map_or("an object", |(_, e)| e);
+            format!(
+                "a list is not accepted here (fields are named, not positional); expected {expected}"
+            )
+        } else if kind == ParseErrorKind::Syntax {
             raw.replace('`', "\"")
         } else {
             rewrite_serde_message(raw, &path)
@@ -128,6 +140,12 @@ fn path_of(stack: &[(Option<String>, Option<usize>)]) -> String {
 /// kind) after peeking at the next delimiter; a position that follows a closed container
 /// and nothing but white space and one delimiter is therefore taken as that container.
 fn place_at(text: &str, line: usize, column: usize) -> Place {
+    place_at_open(text, line, column, true)
+}
+
+/// [`place_at`], taking a position just after a closed container as that container only
+/// when `after_closed` is true.
+fn place_at_open(text: &str, line: usize, column: usize, after_closed: bool) -> Place {
     // One frame per open container: (key inside an object, index inside an array).
     let mut stack: Vec<(Option<String>, Option<usize>)> = Vec::new();
     let mut is_array: Vec<bool> = Vec::new();
@@ -193,7 +211,7 @@ fn place_at(text: &str, line: usize, column: usize) -> Place {
         }
         i += 1;
     }
-    if let Some((path, at)) = closed {
+    if let Some((path, at)) = closed.filter(|_| after_closed) {
         let rest = text.get(at + 1..end).unwrap_or("");
         let delimiters = rest.chars().filter(|c| !c.is_whitespace()).count();
         if delimiters <= 1 && rest.trim().chars().all(|c| matches!(c, ',' | ']' | '}')) {
@@ -217,6 +235,17 @@ fn place_at(text: &str, line: usize, column: usize) -> Place {
     Place {
         path: path_of(&stack),
         pending_key,
+    }
+}
+
+/// The JSON path of a value that begins at 1-based `line` and `column` of `text`: the key
+/// it follows, or its index in the array holding it.
+fn json_path_at_value(text: &str, line: usize, column: usize) -> String {
+    let p = place_at_open(text, line, column, false);
+    match p.pending_key {
+        Some(k) if p.path == "." => k,
+        Some(k) => format!("{}.{k}", p.path),
+        None => p.path,
     }
 }
 

@@ -134,3 +134,59 @@ impl<'de> Deserialize<'de> for Ids {
         d.deserialize_any(IdsVisitor)
     }
 }
+
+/// A part of the format that is written only as a JSON object, never as a positional array.
+pub trait ObjectShape {
+    /// What the part looks like, for the error when something else is written, e.g.
+    /// `an object {id, kind, …}`.
+    const EXPECTING: &'static str;
+}
+
+/// `T`, read from a JSON object only: an array (or any other value) is refused with
+/// [`ObjectShape::EXPECTING`].
+struct ObjectOnly<T>(T);
+
+impl<'de, T: Deserialize<'de> + ObjectShape> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        object_only(d).map(ObjectOnly)
+    }
+}
+
+/// Reads `T` from a JSON object only (no positional arrays): for `deserialize_with`.
+pub fn object_only<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + ObjectShape,
+{
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de> + ObjectShape> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Reads a [`Keyed`] section whose values are objects only: for `deserialize_with`.
+pub fn keyed_objects<'de, D, V>(d: D) -> Result<Keyed<V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de> + ObjectShape,
+{
+    let k = Keyed::<ObjectOnly<V>>::deserialize(d)?;
+    Ok(k.0.into_iter().map(|(id, v)| (id, v.0)).collect())
+}
+
+/// Reads a map of ids to objects-only values: for `deserialize_with`.
+pub fn map_of_objects<'de, D, V>(d: D) -> Result<IndexMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de> + ObjectShape,
+{
+    let m = IndexMap::<String, ObjectOnly<V>>::deserialize(d)?;
+    Ok(m.into_iter().map(|(id, v)| (id, v.0)).collect())
+}

@@ -323,6 +323,7 @@ impl Workflow {
 
 /// Reads a workflow document from JSON text, checking the format version first.
 pub fn parse_document(text: &str) -> Result<Document, ParseError> {
+    refuse_empty(text)?;
     check_version(text)?;
     parse_json(text)
 }
@@ -330,11 +331,34 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
 /// Reads a calendar file: the calendar object on its own, e.g.
 /// `{"timezone": "America/New_York", "hours": {"mon-fri": [["09:00", "17:00"]]}}`.
 pub fn parse_calendar(text: &str) -> Result<Calendar, ParseError> {
-    parse_json(text)
+    /// The calendar, read from an object only.
+    struct CalendarFile(Calendar);
+    impl<'de> serde::Deserialize<'de> for CalendarFile {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            crate::model::keyed::object_only(d).map(CalendarFile)
+        }
+    }
+    parse_json::<CalendarFile>(text).map(|c| c.0)
+}
+
+/// Refuses a text with nothing but white space in it, saying so (rather than "line 1,
+/// column 0").
+fn refuse_empty(text: &str) -> Result<(), ParseError> {
+    if text.trim().is_empty() {
+        return Err(ParseError {
+            kind: ParseErrorKind::Syntax,
+            path: ".".into(),
+            line: 0,
+            column: 0,
+            message: "the file is empty; expected a JSON object".into(),
+        });
+    }
+    Ok(())
 }
 
 /// Reads any part of the format from JSON text, with the error's JSON path, line and column.
 pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    refuse_empty(text)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let value = T::deserialize(&mut de).map_err(|e| ParseError::from_serde(text, e))?;
     de.end().map_err(|e| ParseError {

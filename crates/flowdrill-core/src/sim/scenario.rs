@@ -47,7 +47,11 @@ pub struct Scenario {
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub staff: IndexMap<String, u32>,
     /// Calendars added or replaced.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "IndexMap::is_empty",
+        deserialize_with = "crate::model::keyed::map_of_objects"
+    )]
     #[cfg_attr(feature = "ts", ts(optional = nullable, type = "Record<string, CalendarInput>"))]
     pub calendars: IndexMap<String, Calendar>,
     /// The calendar each named role works to (`"24/7"` for around the clock).
@@ -201,10 +205,20 @@ impl Scenario {
                 }
                 ws[i] = *weight;
             }
-            if ws.iter().all(|x| *x == 0.0) {
-                return Err(err(format!(
-                    "mix.{attr}: at least one weight must be above zero"
-                )));
+            if let Err(e) = crate::model::check_weights(&ws) {
+                let names = a.value_names();
+                let label = |i: usize| {
+                    format!(
+                        "mix.{attr}.{}",
+                        names.get(i).map(String::as_str).unwrap_or("")
+                    )
+                };
+                return Err(err(match e {
+                    crate::model::WeightError::AllZero => {
+                        format!("mix.{attr}: at least one weight must be above zero")
+                    }
+                    e => e.message(label),
+                }));
             }
             a.weights = Some(ws);
         }

@@ -36,11 +36,12 @@ impl CalTable {
             before: Vec::new(),
         };
         let mut total = 0;
+        let holidays = cal.holiday_set();
         for i in 0..u64::from(days) + 2 {
             let Some(date) = first.checked_add_days(chrono::Days::new(i)) else {
                 break;
             };
-            for (a, b) in cal.intervals_of_date(date) {
+            for (a, b) in cal.intervals_of_date_in(&holidays, date) {
                 let (a, b) = (since(origin, a), since(origin, b));
                 t.starts.push(a);
                 t.ends.push(b);

@@ -34,12 +34,14 @@ use chrono::{
     TimeZone, Utc,
 };
 use chrono_tz::Tz;
+use std::borrow::Cow;
 
 use crate::model::duration::Duration;
 use crate::time::calendar::{Calendar, Interval};
 
-/// How far ahead a deadline is searched before giving up (about a hundred years).
-const MAX_DAYS: u32 = 36_600;
+/// How far ahead a deadline is searched before giving up, and the longest span
+/// [`Calendar::try_elapsed`] counts: 36,600 days (about a hundred years).
+pub const MAX_DAYS: u32 = 36_600;
 
 /// A deadline that cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +57,16 @@ pub enum CalendarError {
     /// The instant is outside the range of dates that can be represented.
     #[error("the date is out of range")]
     OutOfRange,
+    /// The span of an elapsed-time count is longer than the search horizon.
+    #[error(
+        "the span from {from} to {to} is longer than the {MAX_DAYS}-day horizon (about 100 years) over which open time is counted"
+    )]
+    SpanTooLong {
+        /// The start, RFC 3339 in UTC.
+        from: String,
+        /// The end, RFC 3339 in UTC.
+        to: String,
+    },
 }
 
 /// A duration as a time delta, saturating at the longest delta chrono holds (about 292
@@ -92,20 +104,67 @@ pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     }
 }
 
+/// A calendar's holidays as a sorted set: O(log n) lookups, built once (O(n) when the
+/// holidays are written in order, O(n log n) otherwise) for a run of lookups. The
+/// calendar's `holidays` field keeps the order they were written in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidaySet<'a>(Cow<'a, [NaiveDate]>);
+
+impl HolidaySet<'_> {
+    /// True when the local date is a holiday.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.0.binary_search(&date).is_ok()
+    }
+}
+
+/// The most open time a calendar can have in `MAX_DAYS + 2` days, from its weekly hours:
+/// every week's nominal open minutes, a week more for the partial ones, three hours for
+/// each of (at most) six clock changes a year that an interval may straddle, and a day for
+/// a one-off change of a zone's offset. An upper bound only: holidays and lost hours only
+/// lower the real amount, so a target above it can never be reached.
+fn open_time_bound(cal: &Calendar) -> TimeDelta {
+    let weeks = i64::from(MAX_DAYS / 7 + 2);
+    let weekly_minutes = (cal.weekly_open_hours() * 60.0).ceil() as i64;
+    let changes = i64::from(MAX_DAYS / 365 + 1) * 6;
+    TimeDelta::minutes(weekly_minutes * weeks + changes * 180 + 1440)
+}
+
 impl Calendar {
+    /// The holidays as a sorted set for repeated lookups (see [`HolidaySet`]).
+    pub fn holiday_set(&self) -> HolidaySet<'_> {
+        if self.holidays.is_sorted() {
+            HolidaySet(Cow::Borrowed(&self.holidays))
+        } else {
+            let mut sorted = self.holidays.clone();
+            sorted.sort_unstable();
+            HolidaySet(Cow::Owned(sorted))
+        }
+    }
+
     /// The calendar's time zone.
     pub fn tz(&self) -> Tz {
         self.timezone.0
     }
 
-    /// True when the calendar is a holiday on the local date.
+    /// True when the calendar is a holiday on the local date. One lookup scans the list;
+    /// for many, use [`Calendar::holiday_set`] once (as every search here does).
     pub fn is_holiday(&self, date: NaiveDate) -> bool {
         self.holidays.contains(&date)
     }
 
     /// The open intervals that start on a local date, as instants, in order.
     pub fn intervals_of_date(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        if self.is_holiday(date) {
+        self.intervals_of_date_in(&self.holiday_set(), date)
+    }
+
+    /// [`Calendar::intervals_of_date`] with the calendar's [`HolidaySet`] built once by
+    /// the caller, for a run of dates.
+    pub fn intervals_of_date_in(
+        &self,
+        holidays: &HolidaySet<'_>,
+        date: NaiveDate,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        if holidays.contains(date) {
             return Vec::new();
         }
         self.intervals_on(date.weekday())
@@ -136,11 +195,12 @@ impl Calendar {
     }
 
     /// Open intervals (as instants) that end after `from`, in order, for up to `days` days.
-    fn open_from(
-        &self,
+    fn open_from<'s>(
+        &'s self,
+        holidays: &'s HolidaySet<'s>,
         from: DateTime<Utc>,
         days: u32,
-    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
+    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + 's {
         let first = from
             .with_timezone(&self.tz())
             .date_naive()
@@ -148,7 +208,7 @@ impl Calendar {
             .unwrap_or(NaiveDate::MIN);
         (0..days)
             .map_while(move |i| first.checked_add_days(ChronoDays::new(u64::from(i))))
-            .flat_map(move |d| self.intervals_of_date(d))
+            .flat_map(move |d| self.intervals_of_date_in(holidays, d))
             .filter(move |(_, end)| *end > from)
     }
 
@@ -161,7 +221,7 @@ impl Calendar {
         if self.is_always_open() {
             return true;
         }
-        self.open_from(t, 3)
+        self.open_from(&self.holiday_set(), t, 3)
             .take_while(|(a, _)| *a <= t)
             .any(|(a, b)| a <= t && t < b)
     }
@@ -193,8 +253,15 @@ impl Calendar {
         if self.never_open() {
             return Err(CalendarError::NeverOpen);
         }
+        if target > open_time_bound(self) {
+            // More open time than the calendar has in the whole search: no need to look.
+            return Err(CalendarError::TooFar(to_duration(target)));
+        }
+        let holidays = self.holiday_set();
         let mut left = target;
-        for (a, b) in self.open_from(start, MAX_DAYS) {
+        // From the local date before `start` through the one MAX_DAYS days after it, so
+        // that any deadline within MAX_DAYS days is found (the span `try_elapsed` counts).
+        for (a, b) in self.open_from(&holidays, start, MAX_DAYS + 2) {
             let from = a.max(start);
             let avail = b - from;
             if left <= avail {
@@ -206,8 +273,44 @@ impl Calendar {
     }
 
     /// The open time between two instants (zero when `to` is not after `from`).
+    ///
+    /// Counts at most [`MAX_DAYS`] days (about 100 years) from `from` and silently stops
+    /// there; where a user asks for elapsed time, use [`Calendar::try_elapsed`], which
+    /// refuses a longer span.
     pub fn elapsed(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
         to_duration(self.elapsed_exact(from, to))
+    }
+
+    /// The open time between two instants (zero when `to` is not after `from`), or
+    /// [`CalendarError::SpanTooLong`] when `to` is more than [`MAX_DAYS`] days (about 100
+    /// years, the horizon [`Calendar::deadline`] searches) after `from`, on any calendar.
+    ///
+    /// ```
+    /// use flowdrill_core::Calendar;
+    /// use flowdrill_core::time::business::parse_instant;
+    ///
+    /// let office: Calendar = serde_json::from_str(
+    ///     r#"{"timezone": "UTC", "hours": {"mon-fri": [["09:00", "17:00"]]}}"#,
+    /// ).unwrap();
+    /// let from = parse_instant("2026-11-20T16:00:00Z").unwrap();
+    /// let to = parse_instant("2026-11-23T10:00:00Z").unwrap();
+    /// assert_eq!(office.try_elapsed(from, to).unwrap().to_string(), "2h");
+    /// let far = parse_instant("2200-01-01T00:00:00Z").unwrap();
+    /// assert!(office.try_elapsed(from, far).is_err());
+    /// ```
+    pub fn try_elapsed(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Duration, CalendarError> {
+        let horizon = from.checked_add_days(ChronoDays::new(u64::from(MAX_DAYS)));
+        if horizon.is_none_or(|h| to > h) {
+            return Err(CalendarError::SpanTooLong {
+                from: from.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                to: to.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            });
+        }
+        Ok(self.elapsed(from, to))
     }
 
     /// [`Calendar::elapsed`] to the millisecond (the SLA clock's time base).
@@ -218,11 +321,14 @@ impl Calendar {
         if self.is_always_open() {
             return to - from;
         }
+        // The local date before `from` through the one after `to`: a span of up to
+        // MAX_DAYS days is counted in full.
         let days = u32::try_from((to - from).num_days() + 3)
-            .unwrap_or(MAX_DAYS)
-            .min(MAX_DAYS);
+            .unwrap_or(MAX_DAYS + 3)
+            .min(MAX_DAYS + 3);
         let mut total = TimeDelta::zero();
-        for (a, b) in self.open_from(from, days) {
+        let holidays = self.holiday_set();
+        for (a, b) in self.open_from(&holidays, from, days) {
             if a >= to {
                 break;
             }
@@ -239,7 +345,9 @@ impl Calendar {
         if self.never_open() {
             return None;
         }
-        self.open_from(t, MAX_DAYS).next().map(|(a, _)| a.max(t))
+        self.open_from(&self.holiday_set(), t, MAX_DAYS)
+            .next()
+            .map(|(a, _)| a.max(t))
     }
 
     /// Formats an instant as RFC 3339 in the calendar's local offset.

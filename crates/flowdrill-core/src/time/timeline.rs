@@ -96,6 +96,15 @@ pub struct Timed {
 /// A token kept until an instant: (instant, sequence, token).
 type Due = (Millis, u64, Token);
 
+/// Task deadlines already searched, shared by the runs of one analysis (SLA feasibility
+/// times each route for 168 arrivals, once per pace and once more per rule): (calendar
+/// index, start in milliseconds since the epoch, work in seconds) → the deadline search's
+/// result. A pure memo of [`Calendar::deadline`](crate::Calendar::deadline), so results do
+/// not depend on the order of runs.
+pub(crate) type DeadlineCache = std::cell::RefCell<
+    std::collections::HashMap<(usize, i64, u64), Result<DateTime<Utc>, CalendarError>>,
+>;
+
 /// Keeps time for one case on a route: the timeline's driver of the engine.
 struct Clockwork<'w> {
     w: &'w Workflow,
@@ -114,6 +123,14 @@ struct Clockwork<'w> {
     /// Steps entered so far: (node, enter, leave).
     steps: Vec<(u32, Millis, Option<Millis>)>,
     error: Option<TimelineError>,
+    /// Whether a task whose work cannot be finished within the calendar's horizon is held
+    /// there (recorded in `untimed`) while the rest of the case runs on, instead of ending
+    /// the run with an error.
+    lenient: bool,
+    /// The first such task: (node id, why).
+    untimed: Option<(String, TimelineError)>,
+    /// Deadline searches shared with other runs, if any.
+    cache: Option<&'w DeadlineCache>,
 }
 
 impl Clockwork<'_> {
@@ -126,6 +143,27 @@ impl Clockwork<'_> {
     fn keep(&mut self, at: Millis, token: Token) {
         self.seq += 1;
         self.due.push(Reverse((at, self.seq, token)));
+    }
+
+    /// When `work` of open time on a calendar, started now, is done (memoised in the
+    /// shared cache when there is one).
+    fn deadline(
+        &self,
+        ix: usize,
+        cal: &crate::Calendar,
+        work: Duration,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        let start = self.instant(self.now);
+        let Some(cache) = self.cache else {
+            return cal.deadline(start, work);
+        };
+        let key = (ix, start.timestamp_millis(), work.as_secs());
+        if let Some(hit) = cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let found = cal.deadline(start, work);
+        cache.borrow_mut().insert(key, found.clone());
+        found
     }
 
     fn node(&self, c: &Compiled, n: u32) -> Option<&crate::model::Node> {
@@ -171,16 +209,28 @@ impl Driver for Clockwork<'_> {
             None => Duration::ZERO,
         };
         let calendar = c_role.and_then(|(_, r)| r.calendar.as_deref());
-        let done = match calendar.and_then(|name| self.w.calendars.get(name).map(|cal| (name, cal)))
-        {
-            Some((name, cal)) => match cal.deadline(self.instant(self.now), work) {
+        let done = match calendar.and_then(|name| self.w.calendars.get_full(name)) {
+            Some((ix, name, cal)) => match self.deadline(ix, cal, work) {
                 Ok(t) => (t - self.arrival).num_milliseconds(),
                 Err(source) => {
-                    self.error.get_or_insert(TimelineError::Calendar {
+                    let too_far = matches!(source, CalendarError::TooFar(_));
+                    let e = TimelineError::Calendar {
                         role: c_role.map(|(id, _)| id.clone()).unwrap_or_default(),
                         calendar: name.to_string(),
                         source,
-                    });
+                    };
+                    if self.lenient && too_far {
+                        // The token stays at the task for good; the rest runs on.
+                        if self.untimed.is_none() {
+                            let node = self
+                                .node(self.current, token.node)
+                                .map(|n| n.id.clone())
+                                .unwrap_or_default();
+                            self.untimed = Some((node, e));
+                        }
+                    } else {
+                        self.error.get_or_insert(e);
+                    }
                     return false;
                 }
             },
@@ -231,12 +281,44 @@ pub fn run_route(
     arrival: DateTime<Utc>,
     pace: Pace,
 ) -> Result<Timed, TimelineError> {
+    run(w, c, route, rules, arrival, pace, None).map(|(timed, _)| timed)
+}
+
+/// A route put on the calendar as far as it can be: [`run_route`], except that a task
+/// whose work cannot be finished within the calendar's search horizon (about 100 years,
+/// [`CalendarError::TooFar`]) holds its token for good while the rest of the case runs on.
+/// That task (node id, why) is returned beside the timing; the SLA clocks then show
+/// whether each rule stopped before it (met, breached or cancelled) or not. Task deadlines
+/// are looked up in, and added to, `cache`.
+pub(crate) fn run_route_partial(
+    w: &Workflow,
+    c: &Compiled,
+    route: &Route,
+    rules: &[u16],
+    arrival: DateTime<Utc>,
+    pace: Pace,
+    cache: &DeadlineCache,
+) -> Result<(Timed, Option<(String, TimelineError)>), TimelineError> {
+    run(w, c, route, rules, arrival, pace, Some(cache))
+}
+
+/// [`run_route`] (strict without a cache) or [`run_route_partial`] (lenient with one).
+fn run(
+    w: &Workflow,
+    c: &Compiled,
+    route: &Route,
+    rules: &[u16],
+    arrival: DateTime<Utc>,
+    pace: Pace,
+    cache: Option<&DeadlineCache>,
+) -> Result<(Timed, Option<(String, TimelineError)>), TimelineError> {
     let Some(start) = c.node_by_id(&route.start) else {
-        return Ok(Timed {
+        let timed = Timed {
             steps: Vec::new(),
             clocks: Vec::new(),
             end: arrival,
-        });
+        };
+        return Ok((timed, None));
     };
     // The branch each decision took, from the edges the route's steps came in by.
     let mut choices = Vec::new();
@@ -273,6 +355,9 @@ pub fn run_route(
         choices,
         steps: Vec::new(),
         error: None,
+        lenient: cache.is_some(),
+        untimed: None,
+        cache,
         current: c,
     };
     let mut flow = engine::Case::new(c, rules.iter().copied());
@@ -303,11 +388,12 @@ pub fn run_route(
         }
     }
     let end = steps.iter().map(|s| s.leave).max().unwrap_or(arrival);
-    Ok(Timed {
+    let timed = Timed {
         steps,
         clocks: flow.clocks().to_vec(),
         end,
-    })
+    };
+    Ok((timed, clock.untimed))
 }
 
 /// Puts a route on the calendar for a case arriving at `arrival`.
