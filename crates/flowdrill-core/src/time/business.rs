@@ -136,7 +136,7 @@ impl Calendar {
             HolidaySet(Cow::Borrowed(&self.holidays))
         } else {
             let mut sorted = self.holidays.clone();
-            sorted.sort_unstable();
+            crate::util::sort::sort(&mut sorted);
             HolidaySet(Cow::Owned(sorted))
         }
     }
